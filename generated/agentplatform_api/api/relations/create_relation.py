@@ -1,0 +1,269 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.relation import Relation
+from ...models.relation_create import RelationCreate
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: RelationCreate,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-ID"] = x_tenant_id
+
+    if not isinstance(x_workspace_id, Unset):
+        headers["X-Workspace-ID"] = x_workspace_id
+
+    if not isinstance(traceparent, Unset):
+        headers["traceparent"] = traceparent
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/relations",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | Relation | None:
+    if response.status_code == 201:
+        response_201 = Relation.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | Relation]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RelationCreate,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Response[Problem | Relation]:
+    """Create a relation between two entities
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+        body (RelationCreate): A new relation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Relation]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+        x_workspace_id=x_workspace_id,
+        traceparent=traceparent,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RelationCreate,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Problem | Relation | None:
+    """Create a relation between two entities
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+        body (RelationCreate): A new relation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Relation
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+        x_workspace_id=x_workspace_id,
+        traceparent=traceparent,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RelationCreate,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Response[Problem | Relation]:
+    """Create a relation between two entities
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+        body (RelationCreate): A new relation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | Relation]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+        x_tenant_id=x_tenant_id,
+        x_workspace_id=x_workspace_id,
+        traceparent=traceparent,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: RelationCreate,
+    idempotency_key: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Problem | Relation | None:
+    """Create a relation between two entities
+
+    Args:
+        idempotency_key (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+        body (RelationCreate): A new relation.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | Relation
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+            x_tenant_id=x_tenant_id,
+            x_workspace_id=x_workspace_id,
+            traceparent=traceparent,
+        )
+    ).parsed

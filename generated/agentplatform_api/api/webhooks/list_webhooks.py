@@ -1,0 +1,255 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.webhook_page import WebhookPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_tenant_id, Unset):
+        headers["X-Tenant-ID"] = x_tenant_id
+
+    if not isinstance(x_workspace_id, Unset):
+        headers["X-Workspace-ID"] = x_workspace_id
+
+    if not isinstance(traceparent, Unset):
+        headers["traceparent"] = traceparent
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/webhooks",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | WebhookPage | None:
+    if response.status_code == 200:
+        response_200 = WebhookPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | WebhookPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Response[Problem | WebhookPage]:
+    """List webhook endpoints (never their secrets)
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookPage]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        x_tenant_id=x_tenant_id,
+        x_workspace_id=x_workspace_id,
+        traceparent=traceparent,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Problem | WebhookPage | None:
+    """List webhook endpoints (never their secrets)
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookPage
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        x_tenant_id=x_tenant_id,
+        x_workspace_id=x_workspace_id,
+        traceparent=traceparent,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Response[Problem | WebhookPage]:
+    """List webhook endpoints (never their secrets)
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookPage]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        x_tenant_id=x_tenant_id,
+        x_workspace_id=x_workspace_id,
+        traceparent=traceparent,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 20,
+    cursor: str | Unset = UNSET,
+    x_tenant_id: str | Unset = UNSET,
+    x_workspace_id: str | Unset = UNSET,
+    traceparent: str | Unset = UNSET,
+) -> Problem | WebhookPage | None:
+    """List webhook endpoints (never their secrets)
+
+    Args:
+        limit (int | Unset):  Default: 20.
+        cursor (str | Unset):
+        x_tenant_id (str | Unset):
+        x_workspace_id (str | Unset):
+        traceparent (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            x_tenant_id=x_tenant_id,
+            x_workspace_id=x_workspace_id,
+            traceparent=traceparent,
+        )
+    ).parsed
