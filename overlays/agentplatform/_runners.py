@@ -1,0 +1,177 @@
+"""The cores that send calls (sync and async) and the runners that shape their results.
+
+A core owns the httpx client, default headers and hooks; `send` turns transport
+failures and error statuses into SDK errors. A runner decides what a call returns:
+the parsed value, a coroutine of it, or a `RawResponse`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from ._http import CoreConfig, build_request, connection_error, parse, status_error
+from ._operation import Call, PageCall
+from .errors import AgentPlatformError
+from .pagination import AsyncPaginator, Page, SyncPaginator
+from .raw_response import RawResponse
+
+T = TypeVar("T")
+
+Hook = Callable[[Any], Any]
+
+
+@attrs.frozen
+class Hooks:
+    """Callables run around every call: for tracing, metrics and logging.
+
+    `before_request(httpx.Request)` runs before the first attempt,
+    `after_response(httpx.Response)` after the final one, and
+    `on_error(AgentPlatformError)` before an error is raised. On `AsyncClient` a hook may
+    also be a coroutine function.
+    """
+
+    before_request: tuple[Hook, ...] = ()
+    after_response: tuple[Hook, ...] = ()
+    on_error: tuple[Hook, ...] = ()
+
+
+class SyncCore:
+    """Sends calls over one `httpx.Client` with the client's headers and hooks."""
+
+    def __init__(self, http: httpx.Client, config: CoreConfig, hooks: Hooks) -> None:
+        self.http = http
+        self.config = config
+        self.hooks = hooks
+
+    def send(self, call: Call[Any], *, stream: bool = False) -> httpx.Response:
+        """Send a call; raise an SDK error for transport failures and 4xx/5xx."""
+        request = build_request(self.http, call, self.config)
+        for hook in self.hooks.before_request:
+            hook(request)
+        try:
+            try:
+                response = self.http.send(request, stream=stream)
+            except httpx.HTTPError as exc:
+                raise connection_error(exc) from exc
+            if response.status_code >= 400:
+                try:
+                    response.read()
+                except httpx.HTTPError as exc:
+                    raise connection_error(exc) from exc
+                finally:
+                    response.close()
+                raise status_error(response)
+        except AgentPlatformError as error:
+            for hook in self.hooks.on_error:
+                hook(error)
+            raise
+        for hook in self.hooks.after_response:
+            hook(response)
+        return response
+
+
+class AsyncCore:
+    """Sends calls over one `httpx.AsyncClient` with the client's headers and hooks."""
+
+    def __init__(self, http: httpx.AsyncClient, config: CoreConfig, hooks: Hooks) -> None:
+        self.http = http
+        self.config = config
+        self.hooks = hooks
+
+    async def send(self, call: Call[Any], *, stream: bool = False) -> httpx.Response:
+        """Send a call; raise an SDK error for transport failures and 4xx/5xx."""
+        request = build_request(self.http, call, self.config)
+        for hook in self.hooks.before_request:
+            await _maybe_await(hook(request))
+        try:
+            try:
+                response = await self.http.send(request, stream=stream)
+            except httpx.HTTPError as exc:
+                raise connection_error(exc) from exc
+            if response.status_code >= 400:
+                try:
+                    await response.aread()
+                except httpx.HTTPError as exc:
+                    raise connection_error(exc) from exc
+                finally:
+                    await response.aclose()
+                raise status_error(response)
+        except AgentPlatformError as error:
+            for hook in self.hooks.on_error:
+                await _maybe_await(hook(error))
+            raise
+        for hook in self.hooks.after_response:
+            await _maybe_await(hook(response))
+        return response
+
+
+async def _maybe_await(result: Any) -> None:
+    if inspect.isawaitable(result):
+        await result
+
+
+class SyncRunner:
+    """Calls return their parsed value; list calls return a `SyncPaginator`."""
+
+    def __init__(self, core: SyncCore) -> None:
+        self.core = core
+
+    def run(self, call: Call[T]) -> T:
+        """Send and parse."""
+        return parse(call, self.core.send(call))
+
+    def paginate(self, call: PageCall[T]) -> SyncPaginator[T]:
+        """A lazy paginator over the list call."""
+        return SyncPaginator(self.run, call)
+
+
+class AsyncRunner:
+    """Calls return coroutines; list calls return an `AsyncPaginator`."""
+
+    def __init__(self, core: AsyncCore) -> None:
+        self.core = core
+
+    async def run(self, call: Call[T]) -> T:
+        """Send and parse."""
+        return parse(call, await self.core.send(call))
+
+    def paginate(self, call: PageCall[T]) -> AsyncPaginator[T]:
+        """A lazy paginator over the list call."""
+        return AsyncPaginator(self.run, call)
+
+
+class RawSyncRunner:
+    """Calls return a `RawResponse`; list calls return the first page's."""
+
+    def __init__(self, core: SyncCore) -> None:
+        self.core = core
+
+    def run(self, call: Call[T]) -> RawResponse[T]:
+        """Send and parse, keeping the HTTP details."""
+        response = self.core.send(call)
+        return RawResponse(response, parse(call, response))
+
+    def paginate(self, call: PageCall[T]) -> RawResponse[Page[T]]:
+        """The first page, raw."""
+        return self.run(call)
+
+
+class RawAsyncRunner:
+    """Async calls return a `RawResponse`; list calls return the first page's."""
+
+    def __init__(self, core: AsyncCore) -> None:
+        self.core = core
+
+    async def run(self, call: Call[T]) -> RawResponse[T]:
+        """Send and parse, keeping the HTTP details."""
+        response = await self.core.send(call)
+        return RawResponse(response, parse(call, response))
+
+    async def paginate(self, call: PageCall[T]) -> RawResponse[Page[T]]:
+        """The first page, raw."""
+        return await self.run(call)

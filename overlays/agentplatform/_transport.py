@@ -1,0 +1,156 @@
+"""Retries as httpx transports (sync and async), so every endpoint gets them.
+
+Every POST gets an `Idempotency-Key` (kept across retries). Connection errors, timeouts
+and the retryable statuses are retried with full-jitter backoff or the server's
+`Retry-After`, within the attempt limit and the client's retry budget. Each attempt is
+logged, and the request ids of all attempts are left in `response.extensions`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import httpx
+
+from . import _retry
+from ._logging import log_attempt, log_not_retried
+
+# Patched by tests so that no test waits for real.
+sleep = time.sleep
+async_sleep = asyncio.sleep
+
+MAX_RETRIES_EXTENSION = "agentplatform.max_retries"
+ATTEMPTS_EXTENSION = "agentplatform.attempts"
+REQUEST_IDS_EXTENSION = "agentplatform.request_ids"
+
+
+class RetryPolicy:
+    """The retry rules one client applies: attempt limit, budget and backoff."""
+
+    def __init__(self, max_retries: int, budget: _retry.RetryBudget | None = None) -> None:
+        self.max_retries = max_retries
+        self.budget = budget or _retry.RetryBudget()
+
+    def retries_for(self, request: httpx.Request) -> int:
+        """The attempt limit for this request (a per-call override wins)."""
+        value = request.extensions.get(MAX_RETRIES_EXTENSION)
+        return self.max_retries if value is None else int(value)
+
+    def delay_after_response(self, response: httpx.Response, retry_number: int) -> float | None:
+        """Seconds to wait before retrying, or None when the response is final."""
+        if not _retry.should_retry_status(response):
+            return None
+        wait = _retry.retry_after_seconds(response.headers)
+        if wait is None:
+            return _retry.backoff_delay(retry_number)
+        if wait > _retry.MAX_RETRY_AFTER_S:
+            return None
+        return wait
+
+    def after_response(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        started: float,
+        request_ids: list[str],
+    ) -> float | None:
+        """Record and log an attempt's response; the wait before retrying, or None if final."""
+        request_id = response.headers.get("x-request-id")
+        if request_id:
+            request_ids.append(request_id)
+        log_attempt(request, attempt, started, response=response)
+        delay = self.delay_after_response(response, attempt)
+        if delay is None or not self.may_retry(request, attempt):
+            if response.status_code < 400:
+                self.budget.record_success()
+            response.extensions[ATTEMPTS_EXTENSION] = attempt + 1
+            response.extensions[REQUEST_IDS_EXTENSION] = request_ids
+            return None
+        return delay
+
+    def may_retry(self, request: httpx.Request, retry_number: int) -> bool:
+        """Whether another attempt is allowed: limit, replayable body, and budget."""
+        if retry_number >= self.retries_for(request):
+            return False
+        if not _retry.is_replayable(request):
+            log_not_retried(request, "the body was a one-shot stream")
+            return False
+        if not self.budget.try_spend():
+            log_not_retried(request, "the client's retry budget is exhausted")
+            return False
+        return True
+
+
+def prepare(request: httpx.Request) -> None:
+    """Give a POST its idempotency key once, before the first attempt."""
+    if request.method == "POST" and "idempotency-key" not in request.headers:
+        request.headers["Idempotency-Key"] = str(uuid.uuid4())
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps a transport with retries, idempotency keys and per-attempt logging."""
+
+    def __init__(self, inner: httpx.BaseTransport, policy: RetryPolicy) -> None:
+        self.inner = inner
+        self.policy = policy
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        prepare(request)
+        request_ids: list[str] = []
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = self.inner.handle_request(request)
+            except httpx.TransportError as exc:
+                log_attempt(request, attempt, started, error=exc)
+                if not self.policy.may_retry(request, attempt):
+                    raise
+                sleep(_retry.backoff_delay(attempt))
+                attempt += 1
+                continue
+            delay = self.policy.after_response(request, response, attempt, started, request_ids)
+            if delay is None:
+                return response
+            response.close()
+            sleep(delay)
+            attempt += 1
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRetryTransport(httpx.AsyncBaseTransport):
+    """The async twin of `RetryTransport`."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, policy: RetryPolicy) -> None:
+        self.inner = inner
+        self.policy = policy
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        prepare(request)
+        request_ids: list[str] = []
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = await self.inner.handle_async_request(request)
+            except httpx.TransportError as exc:
+                log_attempt(request, attempt, started, error=exc)
+                if not self.policy.may_retry(request, attempt):
+                    raise
+                await async_sleep(_retry.backoff_delay(attempt))
+                attempt += 1
+                continue
+            delay = self.policy.after_response(request, response, attempt, started, request_ids)
+            if delay is None:
+                return response
+            await response.aclose()
+            await async_sleep(delay)
+            attempt += 1
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -1,0 +1,3 @@
+"""The SDK version."""
+
+__version__ = "1.0.0"
