@@ -6,6 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest=${1:-$root/generated/agentplatform_api}
 export PATH="$root/.venv/bin:$PATH"
+export RUFF_NO_CACHE=true
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 log="$work/generator.log"
