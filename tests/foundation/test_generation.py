@@ -84,6 +84,7 @@ def test_generator_warnings_fail_generation(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "warnings" in result.stderr
