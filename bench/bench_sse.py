@@ -4,7 +4,7 @@ Every decoder gets the same bytes (a realistic chat-delta stream) in the same ch
 the script checks that all of them find the same events, then prints MB/s (best of
 N runs) and each one's ratio to the fastest peer.
 
-    python bench/bench_sse.py [--size-mb 20] [--chunk-kib 64] [--runs 5] [--crlf]
+    python bench/bench_sse.py [--size-mb 20] [--chunk-size 65536] [--runs 5] [--crlf]
 
 Needs the bench extra (``pip install httpx-sse openai``). Run it from the repository
 root, or with ``PYTHONPATH=overlays:generated`` when the package is not installed.
@@ -170,16 +170,16 @@ def run_once(fn: DecoderFn, chunks: list[bytes]) -> tuple[float, int, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=float, default=20.0, help="stream size (MB)")
-    parser.add_argument("--chunk-kib", type=int, default=64, help="chunk size (KiB)")
+    parser.add_argument("--chunk-size", type=int, default=65536, help="chunk size (bytes)")
     parser.add_argument("--runs", type=int, default=5, help="runs per decoder; best counts")
     parser.add_argument("--crlf", action="store_true", help="end lines with CRLF, not LF")
     args = parser.parse_args(argv)
 
     data = build_stream(int(args.size_mb * 1_000_000), "\r\n" if args.crlf else "\n")
-    chunks = chunked(data, args.chunk_kib * 1024)
+    chunks = chunked(data, args.chunk_size)
     megabytes = len(data) / 1_000_000
     print(
-        f"stream: {megabytes:.1f} MB, {len(chunks)} chunks of {args.chunk_kib} KiB, "
+        f"stream: {megabytes:.1f} MB, {len(chunks)} chunks of {args.chunk_size} bytes, "
         f"{'CRLF' if args.crlf else 'LF'} line ends, best of {args.runs} runs; "
         f"Python {sys.version.split()[0]}"
     )

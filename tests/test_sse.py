@@ -287,6 +287,13 @@ def test_line_cap_on_a_long_line_within_one_chunk() -> None:
     assert info.value.events == [ev("a")]  # the events before the offending line
 
 
+def test_line_cap_on_an_unfinished_line_within_one_chunk() -> None:
+    decoder = SSEDecoder(max_line_length=100)
+    with pytest.raises(SSEProtocolError) as info:
+        decoder.feed(b"data: a\n\n" + b"x" * 101)
+    assert info.value.events == [ev("a")]
+
+
 def test_line_cap_iter_events_yields_events_before_the_error() -> None:
     stream = b"data: a\n\n" + b"x" * 200 + b"\n\n"
     for chunks in (
@@ -363,7 +370,7 @@ async def test_aiter_events() -> None:
 async def test_aiter_events_line_cap() -> None:
     received = []
     with pytest.raises(SSEProtocolError):
-        async for event in aiter_events(_agen([b"data: a\n\n", b"y" * 50]), max_line_length=40):
+        async for event in aiter_events(_agen([b"data: a\n\n" + b"y" * 50]), max_line_length=40):
             received.append(event)
     assert received == [ev("a")]
 
@@ -449,7 +456,7 @@ def chunkings(draw: st.DrawFn, data: bytes) -> list[bytes]:
     return split_at(data, points)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_generated_streams_give_their_events_for_any_chunking(data: st.DataObject) -> None:
     stream, expected = data.draw(streams())
@@ -520,7 +527,7 @@ def _reference(stream: bytes) -> tuple[list[ServerSentEvent], str, int | None]:
     return events, last_id, retry
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(st.data())
 def test_arbitrary_bytes_match_a_literal_reading_of_the_standard(data: st.DataObject) -> None:
     stream = data.draw(_bytes)
@@ -534,7 +541,7 @@ def test_arbitrary_bytes_match_a_literal_reading_of_the_standard(data: st.DataOb
     assert (decoder.last_event_id, decoder.retry) == (last_id, retry)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_async_gives_the_same_as_sync(data: st.DataObject) -> None:
     stream = data.draw(_bytes | streams().map(lambda pair: pair[0]))
