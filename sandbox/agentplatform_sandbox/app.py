@@ -1,0 +1,380 @@
+"""The ASGI application: routing by the spec and the request pipeline.
+
+Order of work for each request: route (404/405), faults, authentication and tenant
+(401/403), rate limit (429), parameter and body validation (400/422/413), idempotency
+replay (409 on a reused key), the operation's handler, optional response validation.
+Every response carries `X-Request-ID`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.datastructures import Headers
+
+from .auth import DEFAULT_TENANT, ApiKeyRecord, authorize
+from .body import decompress, parse_json
+from .config import SandboxConfig
+from .context import RequestContext
+from .domains import HANDLERS
+from .faults import ConnectionDropped, FaultInjector, drop_connection
+from .idempotency import fingerprint
+from .ids import new_id
+from .problems import ApiError, FieldError, problem_body, validation_error
+from .ratelimit import RateLimiter
+from .replies import Reply, StreamReply
+from .schemas import check
+from .spec import Operation, load_spec, operations, spec_text
+from .state import RequestRecord, SandboxState
+from .validation import compiled
+from .worker import BackgroundWorker
+
+logger = logging.getLogger("agentplatform_sandbox")
+
+Scope = dict[str, Any]
+
+
+@dataclass
+class _Exchange:
+    """What is known about one request as it moves through the pipeline."""
+
+    scope: Scope
+    request_id: str
+    method: str
+    path: str
+    headers: Headers
+    operation: Operation | None = None
+    key: ApiKeyRecord | None = None
+    idempotency_key: str | None = None
+    replayed: bool = False
+    status: int = 0
+    started: bool = False
+
+
+class SandboxApp:
+    """The sandbox as an ASGI application (serve it with uvicorn, or use `Sandbox`)."""
+
+    def __init__(
+        self,
+        state: SandboxState | None = None,
+        config: SandboxConfig | None = None,
+        faults: FaultInjector | None = None,
+    ) -> None:
+        self.state = state or SandboxState()
+        self.config = config or SandboxConfig()
+        self.faults = faults or FaultInjector()
+        self.rate_limiter = RateLimiter(self.config.rate_limit_per_min, self.state.clock)
+        self.worker = BackgroundWorker(self.state, self.config)
+        self.operations = operations()
+        missing = {op.operation_id for op in self.operations} - set(HANDLERS)
+        if missing:  # pragma: no cover - guards the spec and handlers staying in step
+            raise RuntimeError(f"operations without a handler: {sorted(missing)}")
+        for op in self.operations:
+            compiled(op)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._http(scope, receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.worker.start()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.to_thread(self.worker.stop)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        exchange = _Exchange(
+            scope=scope,
+            request_id=new_id("req"),
+            method=scope["method"],
+            path=raw_path.decode("latin-1").split("?")[0],
+            headers=Headers(scope=scope),
+        )
+        try:
+            raw_body = await self._read_body(receive)
+            reply, resume_after = await self._handle(exchange, raw_body, send)
+            if reply is not None:
+                await self._send(exchange, send, reply, resume_after)
+        except ApiError as error:
+            await self._send(exchange, send, self._problem(exchange, error), 0)
+        except ConnectionDropped:
+            raise
+        except Exception:
+            logger.exception("sandbox failed on %s %s", exchange.method, exchange.path)
+            if exchange.started:
+                raise
+            failure = ApiError(500, "internal_error", "The sandbox failed; see its log.")
+            await self._send(exchange, send, self._problem(exchange, failure), 0)
+        finally:
+            self._log(exchange)
+
+    async def _read_body(self, receive: Any) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= self.config.max_body_bytes:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        if size > self.config.max_body_bytes:
+            raise ApiError(
+                413, "body_too_large", f"Bodies are limited to {self.config.max_body_bytes} bytes."
+            )
+        return b"".join(chunks)
+
+    def _route(self, exchange: _Exchange) -> tuple[Operation, dict[str, str]]:
+        matches = [
+            (op, found) for op in self.operations if (found := op.match(exchange.path)) is not None
+        ]
+        for op, found in matches:
+            if op.method == exchange.method:
+                return op, found
+        if not matches:
+            raise ApiError(404, "route_not_found", f"No operation at {exchange.path}.")
+        allowed = ", ".join(sorted({op.method for op, _ in matches}))
+        raise ApiError(
+            405,
+            "method_not_allowed",
+            f"{exchange.path} allows {allowed}.",
+            headers={"Allow": allowed},
+        )
+
+    async def _handle(
+        self, exchange: _Exchange, raw_body: bytes, send: Any
+    ) -> tuple[Reply | StreamReply | None, int]:
+        """Run the pipeline; None means the connection was dropped."""
+        if exchange.method == "GET" and exchange.path in ("/openapi.json", "/openapi.yaml"):
+            return self._spec_reply(exchange), 0
+        op, path_params = self._route(exchange)
+        exchange.operation = op
+        faulty = self.faults.applies(exchange.path)
+        if faulty:
+            if self.faults.should_drop():
+                await drop_connection(send)
+                return None, 0
+            if self.faults.faults.latency_ms > 0:
+                await asyncio.sleep(self.faults.faults.latency_ms / 1000)
+            injected = self.faults.injected_error(exchange.path)
+            if injected is not None:
+                raise injected
+        tenant_id = self._authenticate(exchange)
+        checker = compiled(op)
+        query = dict(
+            urllib.parse.parse_qsl(
+                exchange.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+            )
+        )
+        params = checker.validate_parameters(path_params, query, exchange.headers)
+        body = None
+        if op.body_schema is not None:
+            decoded = decompress(
+                raw_body, exchange.headers.get("content-encoding", ""), self.config.max_body_bytes
+            )
+            body = parse_json(decoded, exchange.headers, op.body_required)
+            checker.validate_body(body)
+        resume_after = _last_event_id(params)
+        exchange.idempotency_key = (
+            params.get("Idempotency-Key") if exchange.method == "POST" else None
+        )
+        digest = ""
+        reply = None
+        if exchange.idempotency_key is not None:
+            digest = fingerprint(exchange.method, exchange.path, body)
+            reply = self.state.idempotency.lookup(
+                tenant_id, exchange.idempotency_key, digest, self.state.clock.now()
+            )
+            exchange.replayed = reply is not None
+        if reply is None:
+            reply = self._dispatch(exchange, op, params, body, tenant_id)
+            if exchange.idempotency_key is not None and reply.status < 500:
+                self.state.idempotency.save(
+                    tenant_id, exchange.idempotency_key, digest, reply, self.state.clock.now()
+                )
+        if self.config.validate_responses:
+            reply = self._validated(exchange, op, reply)
+        if faulty and self.faults.should_drop(after=True):
+            await drop_connection(send)
+            return None, 0
+        return reply, resume_after
+
+    def _authenticate(self, exchange: _Exchange) -> str:
+        op = exchange.operation
+        tenant_header = exchange.headers.get("x-tenant-id")
+        if op is None or not op.secured:
+            return tenant_header or DEFAULT_TENANT
+        secret = exchange.headers.get("x-api-key")
+        key = self.state.key_by_secret(secret) if secret else None
+        exchange.key = authorize(
+            key, tenant_header, exchange.method, exchange.path, self.state.clock.now()
+        )
+        wait = self.rate_limiter.acquire(exchange.key.id)
+        if wait is not None:
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"This API key may send {self.rate_limiter.per_minute} requests a minute; "
+                f"retry in {wait} s.",
+                headers={"Retry-After": str(wait)},
+            )
+        return exchange.key.tenant_id
+
+    def _dispatch(
+        self, exchange: _Exchange, op: Operation, params: dict[str, Any], body: Any, tenant_id: str
+    ) -> Reply | StreamReply:
+        ctx = RequestContext(
+            state=self.state,
+            config=self.config,
+            operation_id=op.operation_id,
+            method=exchange.method,
+            path=exchange.path,
+            params=params,
+            body=body,
+            tenant_id=tenant_id,
+            key=exchange.key,
+            request_id=exchange.request_id,
+            headers=exchange.headers,
+        )
+        try:
+            return HANDLERS[op.operation_id](ctx)
+        except ApiError as error:
+            return self._problem(exchange, error)
+
+    def _validated(
+        self, exchange: _Exchange, op: Operation, reply: Reply | StreamReply
+    ) -> Reply | StreamReply:
+        headers = {**reply.headers, "X-Request-ID": exchange.request_id}
+        if isinstance(reply, StreamReply):
+            problems = compiled(op).response_problems(
+                reply.status, "text/event-stream", None, headers
+            )
+            for event in reply.events:
+                problems.extend(
+                    f"event {event.id}: {e.field} {e.message}"
+                    for e in check("ChatStreamEventData", event.data)
+                )
+        else:
+            media = reply.media_type if reply.body is not None else None
+            problems = compiled(op).response_problems(reply.status, media, reply.body, headers)
+        if not problems:
+            return reply
+        logger.error("response of %s breaks the spec: %s", op.operation_id, problems)
+        detail = "The sandbox's response breaks openapi.yaml: " + "; ".join(problems)
+        return self._problem(exchange, ApiError(500, "invalid_response", detail))
+
+    def _problem(self, exchange: _Exchange, error: ApiError) -> Reply:
+        body = problem_body(
+            error.status,
+            error.code,
+            error.detail,
+            instance=exchange.path,
+            request_id=exchange.request_id,
+            errors=error.errors,
+        )
+        return Reply(error.status, body, dict(error.headers), "application/problem+json")
+
+    def _spec_reply(self, exchange: _Exchange) -> Reply:
+        if exchange.path == "/openapi.yaml":
+            return Reply(200, media_type="application/yaml", raw=spec_text().encode())
+        document = dict(load_spec())
+        host = exchange.headers.get("host")
+        if host:
+            document["servers"] = [{"url": f"http://{host}", "description": "This sandbox"}]
+        return Reply(200, document)
+
+    async def _send(
+        self, exchange: _Exchange, send: Any, reply: Reply | StreamReply, resume_after: int
+    ) -> None:
+        exchange.status = reply.status
+        exchange.started = True
+        headers = {**reply.headers, "X-Request-ID": exchange.request_id}
+        if exchange.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        if isinstance(reply, StreamReply):
+            await self._stream(exchange, send, reply, headers, resume_after)
+            return
+        payload = reply.encode()
+        if payload:
+            headers["Content-Type"] = reply.media_type
+        headers["Content-Length"] = str(len(payload))
+        await send(
+            {"type": "http.response.start", "status": reply.status, "headers": _raw(headers)}
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+    async def _stream(
+        self,
+        exchange: _Exchange,
+        send: Any,
+        reply: StreamReply,
+        headers: dict[str, str],
+        resume_after: int,
+    ) -> None:
+        headers.update(
+            {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
+        )
+        await send(
+            {"type": "http.response.start", "status": reply.status, "headers": _raw(headers)}
+        )
+        cut = self.faults.faults.cut_stream_after if self.faults.applies(exchange.path) else None
+        pending = [event for event in reply.events if event.id > resume_after]
+        for sent, event in enumerate(pending):
+            if cut is not None and sent >= cut:
+                await drop_connection(send)
+                return
+            await send({"type": "http.response.body", "body": event.encode(), "more_body": True})
+            if self.config.stream_token_delay_s > 0:
+                await asyncio.sleep(self.config.stream_token_delay_s)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def _log(self, exchange: _Exchange) -> None:
+        self.state.record_request(
+            RequestRecord(
+                request_id=exchange.request_id,
+                method=exchange.method,
+                path=exchange.path,
+                operation_id=exchange.operation.operation_id if exchange.operation else None,
+                status=exchange.status,
+                tenant_id=exchange.key.tenant_id if exchange.key else None,
+                api_key_id=exchange.key.id if exchange.key else None,
+                idempotency_key=exchange.idempotency_key,
+                replayed=exchange.replayed,
+                workspace_id=exchange.headers.get("x-workspace-id"),
+                at=self.state.clock.now(),
+            )
+        )
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
+def _last_event_id(params: dict[str, Any]) -> int:
+    raw = params.get("Last-Event-ID")
+    if raw is None:
+        return 0
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise validation_error(
+            [FieldError("Last-Event-ID", "must be a non-negative event id")], status=400
+        )
+    return value

@@ -1,0 +1,76 @@
+"""Command line: `python -m agentplatform_sandbox --port 8080`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+import uvicorn
+
+from .app import SandboxApp
+from .auth import DEFAULT_API_KEY, DEFAULT_TENANT, OTHER_API_KEY, OTHER_TENANT
+from .config import SandboxConfig
+from .faults import FaultInjector, Faults
+from .server import bind_socket, uvicorn_config
+from .state import SandboxState
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command's options."""
+    p = argparse.ArgumentParser(
+        prog="python -m agentplatform_sandbox",
+        description="Serve the Agent Platform API from memory, for tests and demos.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any)")
+    p.add_argument("--api-key", default=DEFAULT_API_KEY, help="the API key of tenant_default")
+    p.add_argument("--latency-ms", type=float, default=0, help="delay every response")
+    p.add_argument("--error-rate", type=float, default=0.0, help="share of random 5xx")
+    p.add_argument("--rate-429", type=float, default=0.0, help="share of random 429")
+    p.add_argument("--drop-rate", type=float, default=0.0, help="share of dropped connections")
+    p.add_argument("--cut-stream-after", type=int, default=None, help="cut streams after N events")
+    p.add_argument("--research-step-s", type=float, default=1.0, help="seconds per research step")
+    p.add_argument("--rate-limit", type=int, default=10_000, help="requests per key per minute")
+    p.add_argument("--seed", type=int, default=None, help="seed of the fault dice")
+    p.add_argument(
+        "--allow-external-webhooks",
+        action="store_true",
+        help="deliver webhooks to non-loopback hosts too",
+    )
+    p.add_argument("--log-level", default="info", help="uvicorn log level")
+    return p
+
+
+def build_app(args: argparse.Namespace) -> SandboxApp:
+    """The application the options describe."""
+    state = SandboxState(api_keys={args.api_key: DEFAULT_TENANT, OTHER_API_KEY: OTHER_TENANT})
+    config = SandboxConfig(
+        rate_limit_per_min=args.rate_limit,
+        research_step_s=args.research_step_s,
+        allow_external_webhooks=args.allow_external_webhooks,
+    )
+    faults = Faults(
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        rate_429=args.rate_429,
+        drop_rate=args.drop_rate,
+        cut_stream_after=args.cut_stream_after,
+        seed=args.seed,
+    )
+    return SandboxApp(state, config, FaultInjector(faults))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve until Ctrl-C or SIGTERM."""
+    args = parser().parse_args(argv)
+    app = build_app(args)
+    sock = bind_socket(args.host, args.port)
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Agent Platform sandbox at http://{shown}:{port}", flush=True)
+    print(f"API key: {args.api_key} (tenant {DEFAULT_TENANT})", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+    finally:
+        sock.close()
