@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 
 import pytest
-from agentplatform.errors import APIResponseValidationError
+from agentplatform.errors import APIResponseValidationError, ConfigurationError
 from agentplatform.sse import (
     DEFAULT_MAX_LINE_LENGTH,
     ServerSentEvent,
@@ -245,7 +245,7 @@ def test_initial_last_event_id() -> None:
     decoder = SSEDecoder(last_event_id="41")
     assert decoder.last_event_id == "41"
     assert decoder.feed(b"data: a\n\n") == [ev("a", id="41")]
-    with pytest.raises(ValueError, match="last_event_id"):
+    with pytest.raises(ConfigurationError, match="last_event_id"):
         SSEDecoder(last_event_id="a\nb")
 
 
@@ -317,7 +317,7 @@ def test_default_line_cap_is_one_mebibyte() -> None:
 
 
 def test_line_cap_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="max_line_length"):
+    with pytest.raises(ConfigurationError, match="max_line_length"):
         SSEDecoder(max_line_length=0)
 
 

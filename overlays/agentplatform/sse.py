@@ -15,6 +15,10 @@ The rules are those of "Interpreting an event stream" (HTML, section 9.2.6):
 - other fields are ignored; an event not ended by a blank line when the stream
   ends is discarded.
 
+One limit is added: a line longer than ``max_line_length`` characters (1 MiB by
+default) raises `SSEProtocolError`, so a server cannot make the decoder buffer
+without bound.
+
 `SSEDecoder` is incremental (feed it chunks as they arrive); `iter_events` and
 `aiter_events` wrap it around sync and async byte iterators::
 
@@ -30,7 +34,7 @@ import sys
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any, Final
 
-from agentplatform.errors import APIResponseValidationError
+from agentplatform.errors import APIResponseValidationError, ConfigurationError
 
 __all__ = [
     "DEFAULT_MAX_LINE_LENGTH",
@@ -158,7 +162,7 @@ class SSEDecoder:
         max_line_length: the longest line accepted, in characters without the line
             end. A longer line raises `SSEProtocolError`, so a hostile or broken
             server cannot make the decoder buffer without bound. After that error
-            the decoder is in an unspecified state and should be dropped.
+            the stream cannot be trusted: drop it (or ``close`` and reconnect).
         last_event_id: the last event ID to start from, e.g. the one sent in a
             ``Last-Event-ID`` header to resume a stream.
     """
@@ -181,9 +185,14 @@ class SSEDecoder:
         self, max_line_length: int = DEFAULT_MAX_LINE_LENGTH, *, last_event_id: str = ""
     ) -> None:
         if max_line_length < 1:
-            raise ValueError("max_line_length must be a positive number of characters")
+            raise ConfigurationError(
+                f"max_line_length must be a positive number of characters, not {max_line_length}"
+            )
         if "\0" in last_event_id or "\n" in last_event_id or "\r" in last_event_id:
-            raise ValueError("last_event_id must not contain NUL, LF or CR")
+            raise ConfigurationError(
+                "last_event_id must not contain NUL, LF or CR: pass the `last_event_id` "
+                "of an earlier decoder or event"
+            )
         self._max_line_length = max_line_length
         self._last_event_id = last_event_id
         self._retry: int | None = None
@@ -217,7 +226,8 @@ class SSEDecoder:
         """Parse the next chunk of the stream and return the events it completes.
 
         Raises:
-            SSEProtocolError: a line is longer than ``max_line_length``.
+            SSEProtocolError: a line is longer than ``max_line_length``; the events
+                the chunk completed before that line are on its ``events``.
         """
         text = self._decode(chunk)
         if not text:
