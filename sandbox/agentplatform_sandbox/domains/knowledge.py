@@ -10,7 +10,7 @@ from ..replies import Reply
 def search_knowledge(ctx: RequestContext) -> Reply:
     """Corpus items ranked by token overlap with the query."""
     body = ctx.body
-    results = search(body["query"], body.get("kinds"), body.get("limit", 5))
+    results = search(body["query"], body.get("kinds"), int(body.get("limit", 5)))
     return Reply(200, {"results": results})
 
 

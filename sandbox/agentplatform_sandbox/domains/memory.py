@@ -36,7 +36,7 @@ def store_memory(ctx: RequestContext) -> Reply:
             None,
         )
         ttl = body.get("ttl_s")
-        expires = now + min(ttl, _MAX_TTL_S) if ttl is not None else None
+        expires = now + min(int(ttl), _MAX_TTL_S) if ttl is not None else None
         data = {
             "id": existing.data["id"] if existing else new_id("mem"),
             "user_id": body["user_id"],

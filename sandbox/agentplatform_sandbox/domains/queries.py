@@ -29,7 +29,7 @@ def _vector_scores(store: TenantStore, query: dict[str, Any]) -> dict[str, float
         if score is not None:
             scored.append((score, entity.seq, entity.data["id"]))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    return {entity_id: score for score, _, entity_id in scored[: query.get("top_k", 10)]}
+    return {entity_id: score for score, _, entity_id in scored[: int(query.get("top_k", 10))]}
 
 
 def _graph_scores(store: TenantStore, query: dict[str, Any]) -> dict[str, float]:
@@ -49,7 +49,7 @@ def _graph_scores(store: TenantStore, query: dict[str, Any]) -> dict[str, float]
             neighbours[relation.data["to_entity_id"]].append(relation.data["from_entity_id"])
     hops = {start: 0 for start in query["start_entity_ids"]}
     frontier = list(hops)
-    for hop in range(1, query.get("depth", 1) + 1):
+    for hop in range(1, int(query.get("depth", 1)) + 1):
         reached = []
         for node in frontier:
             for neighbour in neighbours[node]:
@@ -113,7 +113,7 @@ def hybrid_query(ctx: RequestContext) -> Reply:
                 if found and key in found
             ],
         }
-        for key, score in ranked[: body.get("limit", 10)]
+        for key, score in ranked[: int(body.get("limit", 10))]
     ]
     took_ms = round((time.perf_counter() - started) * 1000, 3)
     return Reply(200, {"results": results, "took_ms": took_ms})

@@ -69,7 +69,7 @@ def advance_all(state: SandboxState) -> None:
 def create_research(ctx: RequestContext) -> Reply:
     """Queue a job; it takes `depth + 2` steps of the configured step time."""
     body = ctx.body
-    depth = body.get("depth", 2)
+    depth = int(body.get("depth", 2))
     with ctx.state.lock:
         now = ctx.state.clock.now()
         data = {
