@@ -36,6 +36,7 @@ from agentplatform_api.models import (
     ResearchCompletedEvent,
 )
 
+from ._validation import checker_for
 from .errors import WebhookVerificationError
 
 __all__ = [
@@ -390,9 +391,17 @@ def _parse_event(payload: bytes) -> WebhookEvent:
             id=event_id, type_=event_type, timestamp=timestamp, data=data, raw=document
         )
     try:
-        return parser(document)
+        event = parser(document)
+    except KeyError as exc:
+        raise _schema_error(f"{event_type} event: required field {exc} is missing") from exc
     except Exception as exc:  # the generated parser signals a mismatch in many ways
         raise _schema_error(f"{event_type} event: {type(exc).__name__}: {exc}") from exc
+    # from_dict keeps wrongly typed values; check the parsed model against its field types.
+    problem = checker_for(type(event))(event, "")
+    if problem is not None:
+        where, expected = problem
+        raise _schema_error(f"{event_type} event: field {where!r} should be {expected}")
+    return event
 
 
 def _iso_datetime(value: object) -> datetime.datetime | None:
