@@ -107,8 +107,8 @@ def verify(
 
     Args:
         body: the raw request body, exactly as received.
-        headers: the request headers; any mapping, looked up case-insensitively
-            (a dict, `httpx.Headers`, Starlette/Django/Werkzeug headers).
+        headers: the request headers, looked up case-insensitively: a dict,
+            `httpx.Headers`, Starlette or Werkzeug headers, or another mapping.
         secret: the endpoint's `whsec_...` secret, or several while rotating secrets;
             the delivery is accepted when any `v1` signature matches any secret.
             A secret without the `whsec_` prefix is read as plain base64.
