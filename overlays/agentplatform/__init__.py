@@ -8,7 +8,7 @@ with ap.Client() as client:           # key and URL from args > env > profile fi
 ```
 """
 
-from . import types
+from . import sse, types, webhooks
 from ._client import AsyncClient, Client
 from ._operation import RequestOptions
 from ._version import __version__
@@ -59,5 +59,7 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookVerificationError",
     "__version__",
+    "sse",
     "types",
+    "webhooks",
 ]
