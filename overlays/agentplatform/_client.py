@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import inspect
+import os
+import re
 import ssl
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, Self, TypedDict, Unpack
+from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack
 
 import attrs
 import httpx
 from agentplatform_api.api.health import get_health
 from agentplatform_api.models import Health
 
-from ._config import Settings, resolve_settings
-from ._http import CoreConfig
+from . import _params
+from ._config import (
+    Settings,
+    check_max_retries,
+    check_optional_id,
+    check_timeout,
+    resolve,
+)
+from ._http import PROTECTED_HEADERS, CoreConfig
 from ._logging import configure_from_env
 from ._operation import (
     Async,
@@ -121,15 +131,19 @@ class Resources(Resource[M]):
         return Call(get_health, {}, options)
 
 
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+
+
 @attrs.frozen
 class _Setup:
     settings: Settings
     config: CoreConfig
     hooks: Hooks
     transport_options: dict[str, Any]
+    timeout_configured: bool = True
 
 
-def _setup(options: ClientOptions) -> _Setup:
+def _setup(options: ClientOptions, *, async_hooks: bool) -> _Setup:
     configure_from_env()
     unknown = set(options) - set(ClientOptions.__annotations__)
     if unknown:
@@ -137,7 +151,7 @@ def _setup(options: ClientOptions) -> _Setup:
             f"Unknown client option(s): {', '.join(sorted(unknown))}. "
             f"Known: {', '.join(sorted(ClientOptions.__annotations__))}."
         )
-    settings = resolve_settings(
+    settings, configured = resolve(
         api_key=options.get("api_key"),
         base_url=options.get("base_url"),
         timeout=options.get("timeout"),
@@ -148,34 +162,117 @@ def _setup(options: ClientOptions) -> _Setup:
         config_file=options.get("config_file"),
     )
     headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    headers.update(options.get("default_headers") or {})
+    headers.update(
+        _params.headers(
+            "default_headers", options.get("default_headers") or {}, protected=PROTECTED_HEADERS
+        )
+    )
     headers["X-API-Key"] = settings.api_key
     if settings.tenant_id:
         headers["X-Tenant-ID"] = settings.tenant_id
     if settings.workspace_id:
         headers["X-Workspace-ID"] = settings.workspace_id
-    if options.get("traceparent"):
-        headers["traceparent"] = options["traceparent"]
+    traceparent = options.get("traceparent")
+    if traceparent is not None:
+        if not isinstance(traceparent, str) or not _TRACEPARENT.fullmatch(traceparent):
+            raise ConfigurationError(
+                "traceparent must be a W3C trace context header, "
+                "e.g. 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01."
+            )
+        headers["traceparent"] = traceparent
     return _Setup(
         settings=settings,
-        config=CoreConfig(base_url=settings.base_url, headers=headers),
-        hooks=Hooks(
-            before_request=_hook_tuple(options.get("before_request")),
-            after_response=_hook_tuple(options.get("after_response")),
-            on_error=_hook_tuple(options.get("on_error")),
+        config=CoreConfig(
+            base_url=settings.base_url,
+            headers=headers,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
         ),
-        transport_options={k: options[k] for k in _OWN_TRANSPORT_OPTIONS if k in options},  # type: ignore[literal-required]
+        hooks=Hooks(
+            before_request=_hook_tuple(options.get("before_request"), async_hooks),
+            after_response=_hook_tuple(options.get("after_response"), async_hooks),
+            on_error=_hook_tuple(options.get("on_error"), async_hooks),
+        ),
+        transport_options=_transport_options(options),
+        timeout_configured="timeout" in configured,
     )
 
 
-def _hook_tuple(value: Hook | list[Hook] | None) -> tuple[Hook, ...]:
+def _hook_tuple(value: Hook | list[Hook] | None, async_hooks: bool) -> tuple[Hook, ...]:
     if value is None:
         return ()
     hooks = tuple(value) if isinstance(value, (list, tuple)) else (value,)
     for hook in hooks:
         if not callable(hook):
             raise ConfigurationError(f"Hooks must be callables, got {hook!r}.")
+        if not async_hooks and (
+            inspect.iscoroutinefunction(hook)
+            or inspect.iscoroutinefunction(getattr(hook, "__call__", None))  # noqa: B004
+        ):
+            raise ConfigurationError(
+                f"Client runs hooks synchronously, but {hook!r} is a coroutine function; "
+                "pass a plain function, or use AsyncClient."
+            )
     return hooks
+
+
+def _transport_options(options: ClientOptions) -> dict[str, Any]:
+    """verify=, cert= and proxy= checked and turned into what httpx takes."""
+    result: dict[str, Any] = {}
+    if "proxy" in options:
+        proxy = options["proxy"]
+        try:
+            result["proxy"] = httpx.Proxy(proxy) if isinstance(proxy, (str, httpx.URL)) else None
+        except (ValueError, TypeError, httpx.InvalidURL) as exc:
+            raise ConfigurationError(f"proxy must be an http(s) or socks5 URL: {exc}") from None
+        if result["proxy"] is None:
+            raise ConfigurationError(f"proxy must be a URL string, got {type(proxy).__name__}.")
+    verify = options.get("verify", True)
+    cert = options.get("cert")
+    if isinstance(verify, bool) and cert is None:
+        if "verify" in options:
+            result["verify"] = verify
+        return result
+    result["verify"] = _ssl_context(verify, cert)
+    return result
+
+
+def _ssl_context(verify: object, cert: object) -> ssl.SSLContext:
+    """An SSLContext from a CA bundle path (or bool, or context) and an optional client cert."""
+    try:
+        if isinstance(verify, ssl.SSLContext):
+            context = verify
+        elif isinstance(verify, bool):
+            context = httpx.create_ssl_context(verify=verify)
+        elif isinstance(verify, (str, os.PathLike)):
+            path = Path(verify)
+            context = (
+                ssl.create_default_context(capath=path)
+                if path.is_dir()
+                else ssl.create_default_context(cafile=path)
+            )
+        else:
+            raise ConfigurationError(
+                "verify must be True, False, a CA bundle path or an ssl.SSLContext, "
+                f"got {type(verify).__name__}."
+            )
+        if isinstance(cert, (str, os.PathLike)):
+            context.load_cert_chain(cert)
+        elif (
+            isinstance(cert, tuple)
+            and len(cert) in (2, 3)
+            and all(isinstance(part, (str, os.PathLike)) for part in cert[:2])
+        ):
+            context.load_cert_chain(*cert)
+        elif cert is not None:
+            raise ConfigurationError(
+                "cert must be a PEM file path or a (certificate, key[, password]) tuple."
+            )
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(
+            f"Cannot load the TLS files given as verify=/cert=: {exc}"
+        ) from None
+    return context
 
 
 def _wrap_transports(
@@ -198,17 +295,26 @@ def _with_changes(setup: _Setup, changes: ClientOptions) -> _Setup:
             f"with_options() cannot change {', '.join(sorted(unknown))}; "
             f"it can change {', '.join(sorted(allowed))}. Create a new client for the rest."
         )
-    settings = resolve_settings(
-        api_key=setup.settings.api_key,
-        base_url=setup.settings.base_url,
-        timeout=changes.get("timeout", setup.settings.timeout),
-        max_retries=changes.get("max_retries", setup.settings.max_retries),
-        tenant_id=changes.get("tenant_id", setup.settings.tenant_id),
-        workspace_id=changes.get("workspace_id", setup.settings.workspace_id),
-        env={},
+    old = setup.settings
+    settings = attrs.evolve(
+        old,
+        timeout=check_timeout(changes["timeout"]) if "timeout" in changes else old.timeout,
+        max_retries=check_max_retries(changes["max_retries"])
+        if "max_retries" in changes
+        else old.max_retries,
+        tenant_id=check_optional_id("tenant_id", changes["tenant_id"])
+        if "tenant_id" in changes
+        else old.tenant_id,
+        workspace_id=check_optional_id("workspace_id", changes["workspace_id"])
+        if "workspace_id" in changes
+        else old.workspace_id,
     )
     headers = dict(setup.config.headers)
-    headers.update(changes.get("default_headers") or {})
+    headers.update(
+        _params.headers(
+            "default_headers", changes.get("default_headers") or {}, protected=PROTECTED_HEADERS
+        )
+    )
     for header, value in (
         ("X-Tenant-ID", settings.tenant_id),
         ("X-Workspace-ID", settings.workspace_id),
@@ -220,10 +326,40 @@ def _with_changes(setup: _Setup, changes: ClientOptions) -> _Setup:
     config = CoreConfig(
         base_url=settings.base_url,
         headers=headers,
-        timeout=settings.timeout if "timeout" in changes else setup.config.timeout,
-        max_retries=settings.max_retries if "max_retries" in changes else setup.config.max_retries,
+        timeout=settings.timeout
+        if "timeout" in changes or setup.timeout_configured
+        else setup.config.timeout,
+        max_retries=settings.max_retries,
     )
-    return attrs.evolve(setup, settings=settings, config=config)
+    timeout_configured = setup.timeout_configured or "timeout" in changes
+    return attrs.evolve(
+        setup, settings=settings, config=config, timeout_configured=timeout_configured
+    )
+
+
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+def _user_http_client(http: object, kind: type[HttpT], options: ClientOptions) -> HttpT:
+    """Check an `http_client=` argument."""
+    if not isinstance(http, kind):
+        raise ConfigurationError(
+            f"http_client must be an httpx.{kind.__name__}, got {type(http).__name__}."
+        )
+    if any(name in options for name in _OWN_TRANSPORT_OPTIONS):
+        raise ConfigurationError(
+            f"verify=, cert= and proxy= go on the httpx.{kind.__name__} you pass as http_client."
+        )
+    if http.is_closed:
+        raise ConfigurationError("The http_client you passed is closed; pass an open one.")
+    return http
+
+
+def _for_user_http_client(setup: _Setup) -> _Setup:
+    """Keep the user's httpx client's own timeout unless a timeout was configured."""
+    if setup.timeout_configured:
+        return setup
+    return attrs.evolve(setup, config=attrs.evolve(setup.config, timeout=None))
 
 
 class _ClientBase(Resources[M], Generic[M]):
@@ -265,15 +401,12 @@ class Client(_ClientBase[Sync]):
     def __init__(
         self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        setup = _setup(options)
+        setup = _setup(options, async_hooks=False)
         if http_client is None:
             http = httpx.Client(timeout=setup.settings.timeout, **setup.transport_options)
-        elif setup.transport_options:
-            raise ConfigurationError(
-                "verify=, cert= and proxy= go on the httpx.Client you pass as http_client."
-            )
         else:
-            http = http_client
+            http = _user_http_client(http_client, httpx.Client, options)
+            setup = _for_user_http_client(setup)
         policy = RetryPolicy(setup.settings.max_retries)
         _wrap_transports(http, lambda t: RetryTransport(t, policy), RetryTransport)
         self._init(http, setup, owns_http=http_client is None)
@@ -331,15 +464,12 @@ class AsyncClient(_ClientBase[Async]):
     def __init__(
         self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        setup = _setup(options)
+        setup = _setup(options, async_hooks=True)
         if http_client is None:
             http = httpx.AsyncClient(timeout=setup.settings.timeout, **setup.transport_options)
-        elif setup.transport_options:
-            raise ConfigurationError(
-                "verify=, cert= and proxy= go on the httpx.AsyncClient you pass as http_client."
-            )
         else:
-            http = http_client
+            http = _user_http_client(http_client, httpx.AsyncClient, options)
+            setup = _for_user_http_client(setup)
         policy = RetryPolicy(setup.settings.max_retries)
         _wrap_transports(http, lambda t: AsyncRetryTransport(t, policy), AsyncRetryTransport)
         self._init(http, setup, owns_http=http_client is None)

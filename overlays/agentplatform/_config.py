@@ -112,6 +112,33 @@ def resolve_settings(
 
     The profile file is read only when a setting is still missing or a profile was named.
     """
+    settings, _ = resolve(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout,
+        max_retries=max_retries,
+        tenant_id=tenant_id,
+        workspace_id=workspace_id,
+        profile=profile,
+        env=env,
+        config_file=config_file,
+    )
+    return settings
+
+
+def resolve(
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+    tenant_id: str | None = None,
+    workspace_id: str | None = None,
+    profile: str | None = None,
+    env: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> tuple[Settings, frozenset[str]]:
+    """Like `resolve_settings`, also naming the settings that were configured, not defaulted."""
     env = os.environ if env is None else env
     profile_name = profile or _env(env, ENV_PROFILE)
     given = {
@@ -123,7 +150,7 @@ def resolve_settings(
         "workspace_id": workspace_id,
     }
     from_profile: dict[str, Any] = {}
-    if profile_name is not None or given["api_key"] is None:
+    if profile_name is not None or any(value is None for value in given.values()):
         path = config_file or config_file_path(env)
         profiles = load_profiles(path)
         name = profile_name or DEFAULT_PROFILE
@@ -137,15 +164,18 @@ def resolve_settings(
             )
         profile_name = name if from_profile else profile_name
     merged = {k: v if v is not None else from_profile.get(k) for k, v in given.items()}
-    return Settings(
+    settings = Settings(
         api_key=_check_api_key(merged["api_key"]),
-        base_url=_check_base_url(merged["base_url"] or DEFAULT_BASE_URL),
-        timeout=_check_timeout(merged["timeout"]),
-        max_retries=_check_max_retries(merged["max_retries"]),
-        tenant_id=_check_optional_id("tenant_id", merged["tenant_id"]),
-        workspace_id=_check_optional_id("workspace_id", merged["workspace_id"]),
+        base_url=DEFAULT_BASE_URL
+        if merged["base_url"] is None
+        else check_base_url(merged["base_url"]),
+        timeout=check_timeout(merged["timeout"]),
+        max_retries=check_max_retries(merged["max_retries"]),
+        tenant_id=check_optional_id("tenant_id", merged["tenant_id"]),
+        workspace_id=check_optional_id("workspace_id", merged["workspace_id"]),
         profile=profile_name,
     )
+    return settings, frozenset(k for k, v in merged.items() if v is not None)
 
 
 def _env(env: Mapping[str, str], name: str) -> str | None:
@@ -168,9 +198,14 @@ def _check_api_key(value: object) -> str:
     return value
 
 
-def _check_base_url(value: object) -> str:
+def check_base_url(value: object) -> str:
+    """A checked http(s) root URL, without a trailing slash."""
     if not isinstance(value, str):
         raise ConfigurationError(f"base_url must be a string, not {type(value).__name__}.")
+    if not value.strip():
+        raise ConfigurationError(
+            f"base_url must not be empty; leave it out to use the default {DEFAULT_BASE_URL}."
+        )
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(
@@ -182,12 +217,15 @@ def _check_base_url(value: object) -> str:
     return value.strip().rstrip("/")
 
 
-def _check_timeout(value: object) -> float:
+def check_timeout(value: object) -> float:
+    """Checked seconds (a positive finite number); None gives the default."""
     if value is None:
         return DEFAULT_TIMEOUT
+    if isinstance(value, bool):
+        raise ConfigurationError(f"timeout must be a number of seconds, got {value!r}.")
     try:
         timeout = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigurationError(
             f"timeout must be a number of seconds, got {value!r} "
             f"(from the timeout argument, {ENV_TIMEOUT} or the profile)."
@@ -197,14 +235,15 @@ def _check_timeout(value: object) -> float:
     return timeout
 
 
-def _check_max_retries(value: object) -> int:
+def check_max_retries(value: object) -> int:
+    """A checked retry count (a whole number >= 0); None gives the default."""
     if value is None:
         return DEFAULT_MAX_RETRIES
     if isinstance(value, bool):
         raise ConfigurationError(f"max_retries must be a whole number >= 0, got {value!r}.")
     try:
         retries: int = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         retries = -1
     if retries < 0 or (isinstance(value, float) and not value.is_integer()):
         raise ConfigurationError(
@@ -214,7 +253,8 @@ def _check_max_retries(value: object) -> int:
     return retries
 
 
-def _check_optional_id(name: str, value: object) -> str | None:
+def check_optional_id(name: str, value: object) -> str | None:
+    """A checked optional id: None, or a non-empty string without spaces."""
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):

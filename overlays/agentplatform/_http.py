@@ -6,7 +6,7 @@ hand the response back to `raise_for_status` and `parse`.
 
 from __future__ import annotations
 
-import json
+import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -15,9 +15,9 @@ import httpx
 from agentplatform_api.client import Client as GeneratedClient
 from agentplatform_api.models.problem import Problem
 
-from . import _retry, _transport
+from . import _params, _retry, _transport
 from ._operation import Call
-from ._validation import validate
+from ._validation import check_json, validate
 from .errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -33,7 +33,12 @@ T = TypeVar("T")
 # `_parse_response` of generated endpoints only reads `raise_on_unexpected_status`.
 GENERATED_CLIENT = GeneratedClient(base_url="http://unused.invalid")
 
-_PROTECTED_HEADERS = frozenset({"x-api-key", "host", "content-length"})
+PROTECTED_HEADERS = frozenset({"x-api-key", "host", "content-length", "transfer-encoding"})
+"""Headers that default_headers= and extra_headers= may not set."""
+OPERATION_EXTENSION = "agentplatform.operation"
+"""The request extension naming the API operation (e.g. `get_entity`), for hooks."""
+_OPTIONS = ("extra_headers", "idempotency_key", "max_retries", "timeout")
+_OPTION_NAMES = frozenset(_OPTIONS)
 _MAX_TEXT_IN_MESSAGE = 200
 
 _HINTS = {
@@ -61,34 +66,61 @@ def build_request(
     http: httpx.Client | httpx.AsyncClient, call: Call[Any], config: CoreConfig
 ) -> httpx.Request:
     """The `httpx.Request` for a call: generated request builder plus overlay options."""
+    if http.is_closed:
+        raise APIConnectionError("The client is closed; create a new one to send requests.")
+    options = call.options
+    unknown = set(options) - _OPTION_NAMES
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InvalidParameterError(
+            name, f"is not an argument of this call (per-call options: {', '.join(_OPTIONS)})."
+        )
     kwargs = call.endpoint._get_kwargs(**call.kwargs)
     headers = dict(config.headers)
     headers.update(kwargs.get("headers") or {})
-    options = call.options
     extra = options.get("extra_headers")
-    if extra:
-        for name, value in extra.items():
-            if name.lower() in _PROTECTED_HEADERS:
-                raise InvalidParameterError(
-                    "extra_headers", f"may not set {name!r}; configure it on the client."
-                )
-            headers[name] = value
+    if extra is not None:
+        headers.update(_params.headers("extra_headers", extra, protected=PROTECTED_HEADERS))
     key = options.get("idempotency_key")
     if key is not None:
-        headers["Idempotency-Key"] = key
-    retries = options.get("max_retries", config.max_retries)
-    extensions = None if retries is None else {_transport.MAX_RETRIES_EXTENSION: retries}
-    timeout = options.get("timeout", config.timeout)
-    return http.build_request(
-        kwargs["method"],
-        config.base_url + kwargs["url"],
-        params=kwargs.get("params"),
-        json=kwargs.get("json"),
-        content=kwargs.get("content"),
-        headers=headers,
-        timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
-        extensions=extensions,
-    )
+        headers["Idempotency-Key"] = _idempotency_key(key)
+    retries = options.get("max_retries")
+    if retries is None:
+        retries = config.max_retries
+    else:
+        _params.integer("max_retries", retries, minimum=0)
+    extensions: dict[str, Any] = {
+        OPERATION_EXTENSION: getattr(call.endpoint, "__name__", "").rpartition(".")[2]
+    }
+    if retries is not None:
+        extensions[_transport.MAX_RETRIES_EXTENSION] = retries
+    timeout = options.get("timeout")
+    if timeout is None:
+        timeout = config.timeout
+    elif not isinstance(timeout, httpx.Timeout):
+        timeout = _params.number("timeout", timeout, minimum=0.0)
+        if timeout <= 0:
+            raise InvalidParameterError("timeout", "must be a positive number of seconds.")
+    try:
+        return http.build_request(
+            kwargs["method"],
+            config.base_url + kwargs["url"],
+            params=kwargs.get("params"),
+            json=kwargs.get("json"),
+            content=kwargs.get("content"),
+            headers=headers,
+            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+            extensions=extensions,
+        )
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError("body", f"cannot be sent as JSON: {exc}") from None
+
+
+def _idempotency_key(value: object) -> str:
+    key = _params.text("idempotency_key", value, max_length=255)
+    if not key.isascii() or not key.isprintable():
+        raise InvalidParameterError("idempotency_key", "must be printable ASCII.")
+    return key
 
 
 def connection_error(exc: httpx.HTTPError) -> APIConnectionError:
@@ -150,42 +182,81 @@ def _problem_of(response: httpx.Response) -> Problem | None:
 
 
 def parse(call: Call[T], response: httpx.Response) -> T:
-    """The typed value of a 2xx response, validated against the spec."""
+    """The typed value of a 2xx response, checked against the spec.
+
+    The body is decoded once and checked field by field against the model the generated
+    parser returns, so a body that breaks the spec raises `APIResponseValidationError`
+    naming the field, instead of being reshaped quietly or failing without a name.
+    """
     if call.returns_none:
         return None  # type: ignore[return-value]
+    status = response.status_code
     request_id = response.headers.get("x-request-id")
     try:
-        parsed = call.endpoint._parse_response(client=GENERATED_CLIENT, response=response)
-    except json.JSONDecodeError:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
         raise APIResponseValidationError(
-            f"The {response.status_code} response body is not JSON.",
-            status_code=response.status_code,
-            request_id=request_id,
+            f"The {status} response body is not JSON.", status_code=status, request_id=request_id
         ) from None
-    except KeyError as exc:
-        field = str(exc.args[0]) if exc.args else None
-        raise APIResponseValidationError(
-            f"The response does not match the API spec: required field {field!r} is missing.",
-            field=field,
-            status_code=response.status_code,
-            request_id=request_id,
-        ) from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise APIResponseValidationError(
-            f"The response does not match the API spec: {exc}",
-            status_code=response.status_code,
-            request_id=request_id,
-        ) from None
-    if parsed is None:
-        raise APIResponseValidationError(
-            f"Status {response.status_code} is not a documented answer to this call.",
-            status_code=response.status_code,
-            request_id=request_id,
-        )
+    decoded: Any = _Decoded(response, body)
     try:
-        validate(parsed)
+        try:
+            parsed = call.endpoint._parse_response(client=GENERATED_CLIENT, response=decoded)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            for model in _success_models(call.endpoint):
+                check_json(model, body)
+            raise APIResponseValidationError(
+                f"The response does not match the API spec: {type(exc).__name__}: {exc}"
+            ) from None
+        if parsed is None:
+            raise APIResponseValidationError(
+                f"Status {status} is not a documented answer to this call."
+            )
+        if attrs.has(type(parsed)):
+            check_json(type(parsed), body)
     except APIResponseValidationError as exc:
-        exc.status_code = response.status_code
+        exc.status_code = status
         exc.request_id = request_id
         raise
     return parsed  # type: ignore[no-any-return]
+
+
+class _Decoded:
+    """What a generated `_parse_response` reads of a response, with the JSON decoded once."""
+
+    __slots__ = ("_body", "_response", "status_code")
+
+    def __init__(self, response: httpx.Response, body: Any) -> None:
+        self._response = response
+        self._body = body
+        self.status_code = response.status_code
+
+    def json(self) -> Any:
+        return self._body
+
+    @property
+    def content(self) -> bytes:
+        return self._response.content
+
+    @property
+    def text(self) -> str:
+        return self._response.text
+
+
+_models_cache: dict[Any, tuple[type, ...]] = {}
+
+
+def _success_models(endpoint: Any) -> tuple[type, ...]:
+    """The models an endpoint's parser may return for a success (every one but `Problem`)."""
+    try:
+        return _models_cache[endpoint]
+    except KeyError:
+        pass
+    hint = getattr(endpoint._parse_response, "__annotations__", {}).get("return")
+    models = tuple(
+        arg
+        for arg in typing.get_args(hint)
+        if isinstance(arg, type) and attrs.has(arg) and arg is not Problem
+    )
+    _models_cache[endpoint] = models
+    return models

@@ -12,25 +12,45 @@ import time
 
 import httpx
 
+from .errors import ConfigurationError
+
 logger = logging.getLogger("agentplatform")
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 _configured = False
+_handler: logging.Handler | None = None
 
 
 def configure_from_env() -> None:
-    """Attach a stderr handler once when `AGENTPLATFORM_LOG` asks for one."""
-    global _configured
+    """Attach a stderr handler once when `AGENTPLATFORM_LOG` asks for one.
+
+    Raises `ConfigurationError` when the variable holds something other than debug or info.
+    """
+    global _configured, _handler
     if _configured:
         return
+    raw = os.environ.get("AGENTPLATFORM_LOG", "").strip().lower()
+    if raw and raw not in _LEVELS:
+        raise ConfigurationError(
+            f"AGENTPLATFORM_LOG must be 'debug' or 'info' (or unset), got {raw[:20]!r}."
+        )
     _configured = True
-    level = _LEVELS.get(os.environ.get("AGENTPLATFORM_LOG", "").strip().lower())
-    if level is None:
+    if not raw:
         return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(level)
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+    logger.addHandler(_handler)
+    logger.setLevel(_LEVELS[raw])
+
+
+def reset() -> None:
+    """Undo `configure_from_env`, so the next client reads `AGENTPLATFORM_LOG` again."""
+    global _configured, _handler
+    if _handler is not None:
+        logger.removeHandler(_handler)
+        _handler = None
+    logger.setLevel(logging.NOTSET)
+    _configured = False
 
 
 def log_attempt(

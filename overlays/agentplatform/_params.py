@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .errors import InvalidParameterError
+
+# RFC 9110 token characters.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 def text(name: str, value: object, *, max_length: int | None = None) -> str:
@@ -22,9 +27,9 @@ def text(name: str, value: object, *, max_length: int | None = None) -> str:
 
 
 def identifier(name: str, value: object) -> str:
-    """A required id used in a URL path: non-empty, no slashes or whitespace."""
+    """A required id used in a URL path: non-empty, no slashes, whitespace or dot segments."""
     ident = text(name, value)
-    if "/" in ident or any(c.isspace() for c in ident):
+    if "/" in ident or ident in (".", "..") or any(c.isspace() for c in ident):
         raise InvalidParameterError(name, f"{ident!r} is not a valid id.")
     return ident
 
@@ -59,13 +64,41 @@ def boolean(name: str, value: object) -> bool:
 
 
 def mapping(name: str, value: object) -> dict[str, Any]:
-    """A JSON object with string keys."""
+    """A JSON object with string keys whose values JSON can carry (no NaN, no sets)."""
     if not isinstance(value, Mapping):
         raise InvalidParameterError(name, f"expected a mapping, got {type(value).__name__}.")
     for key in value:
         if not isinstance(key, str):
             raise InvalidParameterError(name, f"keys must be strings, got {key!r}.")
-    return dict(value)
+    result = dict(value)
+    json_value(name, result)
+    return result
+
+
+def json_value(name: str, value: object) -> None:
+    """Refuse a value JSON cannot carry: NaN or infinity, or an object JSON has no form for."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidParameterError(name, f"must be JSON-serialisable: {exc}.") from None
+
+
+def headers(name: str, value: object, *, protected: frozenset[str]) -> dict[str, str]:
+    """HTTP headers: token names, ASCII values without line breaks, none of `protected`."""
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(name, f"must be a mapping, got {type(value).__name__}.")
+    result: dict[str, str] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not _HEADER_NAME.fullmatch(key):
+            raise InvalidParameterError(name, f"{key!r} is not a valid header name.")
+        if key.lower() in protected:
+            raise InvalidParameterError(name, f"may not set {key!r}; configure it on the client.")
+        if not isinstance(item, str) or not item.isascii() or any(c in item for c in "\r\n\0"):
+            raise InvalidParameterError(
+                name, f"the value of {key!r} must be an ASCII string without line breaks."
+            )
+        result[key] = item
+    return result
 
 
 def strings(name: str, value: object, *, non_empty: bool = False) -> list[str]:

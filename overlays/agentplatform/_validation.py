@@ -181,3 +181,139 @@ def _model_checker(cls: type) -> Checker:
         return None
 
     return check
+
+
+# --- Checking raw JSON bodies before the generated `from_dict` sees them. ------------------
+#
+# `from_dict` quietly reshapes some wrong bodies (an object where a list belongs becomes the
+# list of its keys, a string becomes the list of its characters), and it fails on others
+# without saying where. These checkers walk the decoded JSON with the model's type hints,
+# so every mismatch is reported with the dotted path of the field.
+
+_json_cache: dict[Any, Checker] = {}
+
+
+def check_json(model: type, body: Any) -> None:
+    """Raise `APIResponseValidationError` naming the field unless `body` fits `model`."""
+    problem = json_checker_for(model)(body, "")
+    if problem is not None:
+        where, predicate = problem
+        if where:
+            message = f"The response does not match the API spec: field {where!r} {predicate}."
+        else:
+            message = f"The response does not match the API spec: the body {predicate}."
+        raise APIResponseValidationError(message, field=where or None)
+
+
+def json_checker_for(hint: Any) -> Checker:
+    """The compiled raw-JSON checker for a type hint or attrs class (cached)."""
+    try:
+        return _json_cache[hint]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable hint
+        return _compile_json(hint)
+    slot: list[Checker] = []
+
+    def forward(value: Any, path: str) -> tuple[str, str] | None:
+        return slot[0](value, path)
+
+    _json_cache[hint] = forward
+    compiled = _compile_json(hint)
+    slot.append(compiled)
+    _json_cache[hint] = compiled
+    return compiled
+
+
+def _should_be(check: Checker) -> Checker:
+    def wrapped(value: Any, path: str) -> tuple[str, str] | None:
+        problem = check(value, path)
+        return None if problem is None else (problem[0], f"should be {problem[1]}")
+
+    return wrapped
+
+
+def _compile_json(hint: Any) -> Checker:
+    if isinstance(hint, type) and attrs.has(hint):
+        return _json_model_checker(hint)
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        members = tuple(arg for arg in typing.get_args(hint) if arg is not Unset)
+        if len(members) == 1:
+            return json_checker_for(members[0])
+        return _union_checker(tuple(json_checker_for(arg) for arg in members))
+    if origin is list:
+        (item,) = typing.get_args(hint) or (Any,)
+        return _json_list_checker(json_checker_for(item))
+    if hint is datetime.datetime:
+        return _json_iso_checker(datetime.datetime.fromisoformat, "a date-time")
+    if hint is datetime.date:
+        return _json_iso_checker(datetime.date.fromisoformat, "a date")
+    return _should_be(checker_for(hint))
+
+
+def _json_iso_checker(parse: Callable[[str], Any], expected: str) -> Checker:
+    def check(value: Any, path: str) -> tuple[str, str] | None:
+        if isinstance(value, str):
+            try:
+                parse(value)
+            except ValueError:
+                pass
+            else:
+                return None
+        return (path, f"should be {expected}")
+
+    return check
+
+
+def _json_list_checker(item: Checker) -> Checker:
+    def check(value: Any, path: str) -> tuple[str, str] | None:
+        if not isinstance(value, list):
+            return (path, "should be an array")
+        for index, element in enumerate(value):
+            problem = item(element, f"{path}[{index}]")
+            if problem is not None:
+                return problem
+        return None
+
+    return check
+
+
+def _json_model_checker(cls: type) -> Checker:
+    namespace = {**vars(agentplatform_api.models), **vars(sys.modules[cls.__module__])}
+    hints = typing.get_type_hints(cls, globalns=namespace)
+    fields: list[tuple[str, Checker, bool]] = []
+    extra: Checker | None = None
+    for field in attrs.fields(cls):
+        hint = hints.get(field.name, Any)
+        if field.name == "additional_properties":
+            value_hint = (typing.get_args(hint) or (str, Any))[1]
+            if value_hint is not Any:
+                extra = json_checker_for(value_hint)
+            continue
+        key = field.name[:-1] if field.name.endswith("_") else field.name
+        required = Unset not in typing.get_args(hint)
+        fields.append((key, json_checker_for(hint), required))
+    known = frozenset(key for key, _, _ in fields)
+    expected = f"should be an object ({cls.__name__})"
+
+    def check(value: Any, path: str) -> tuple[str, str] | None:
+        if not isinstance(value, dict):
+            return (path, expected)
+        for key, field_checker, required in fields:
+            where = f"{path}.{key}" if path else key
+            if key in value:
+                problem = field_checker(value[key], where)
+                if problem is not None:
+                    return problem
+            elif required:
+                return (where, "is required but missing")
+        if extra is not None:
+            for key, item in value.items():
+                if key not in known:
+                    problem = extra(item, f"{path}.{key}" if path else key)
+                    if problem is not None:
+                        return problem
+        return None
+
+    return check

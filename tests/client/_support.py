@@ -1,0 +1,154 @@
+"""Shared helpers of the client tests: spec-valid bodies and sync/async call helpers."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import AsyncIterable, Iterable
+from typing import Any
+
+from werkzeug import Request, Response
+
+API_KEY = "sk-live-Zq9SECRETkey0123456789"
+T0 = "2026-01-01T00:00:00Z"
+REQUEST_ID = "req_0123456789abcdef"
+
+
+async def run(value: Any) -> Any:
+    """The result of a call: awaited on `AsyncClient`, as is on `Client`."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+async def collect(paginator: Iterable[Any] | AsyncIterable[Any]) -> list[Any]:
+    """Every item of a sync or async paginator."""
+    if isinstance(paginator, AsyncIterable):
+        return [item async for item in paginator]
+    return list(paginator)
+
+
+def problem(status: int, detail: str = "It failed.", **extra: Any) -> dict[str, Any]:
+    """An RFC 9457 problem body."""
+    return {
+        "type": "https://agentplatform.dev/problems/test",
+        "title": "Test problem",
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A werkzeug JSON response with an X-Request-ID."""
+    all_headers = {"X-Request-ID": REQUEST_ID}
+    all_headers.update(headers or {})
+    content_type = "application/problem+json" if status >= 400 else "application/json"
+    return Response(json.dumps(body), status=status, headers=all_headers, content_type=content_type)
+
+
+class Sequence:
+    """A werkzeug handler answering each request with the next response, and recording them."""
+
+    def __init__(self, *responses: Response) -> None:
+        self.responses = list(responses)
+        self.requests: list[Request] = []
+        self.bodies: list[bytes] = []
+
+    def __call__(self, request: Request) -> Response:
+        self.requests.append(request)
+        self.bodies.append(request.get_data())
+        index = min(len(self.requests), len(self.responses)) - 1
+        return self.responses[index]
+
+    def headers(self, name: str) -> list[str | None]:
+        """The value of one header in every request seen."""
+        return [request.headers.get(name) for request in self.requests]
+
+
+HEALTH = {"status": "ok", "version": "1.0.0", "uptime_s": 12.5}
+
+ENTITY = {
+    "id": "ent_1",
+    "type": "Person",
+    "properties": {"name": "Ada"},
+    "embedding": [0.1, 0.2],
+    "created_at": T0,
+    "updated_at": T0,
+    "version": 1,
+}
+
+RELATION = {
+    "id": "rel_1",
+    "type": "WORKS_AT",
+    "from_entity_id": "ent_1",
+    "to_entity_id": "ent_2",
+    "properties": {},
+    "created_at": T0,
+}
+
+ENTITY_TYPE = {"id": "Person", "parent": None, "properties": {"name": {"type": "string"}}}
+RELATION_TYPE = {"id": "WORKS_AT", "from_types": ["Person"], "to_types": ["Company"]}
+
+ONTOLOGY = {
+    "entity_types": [ENTITY_TYPE],
+    "relation_types": [RELATION_TYPE],
+    "version": 3,
+    "updated_at": T0,
+}
+
+ANOMALY = {
+    "id": "anom_1",
+    "anomaly_type": "latency_spike",
+    "severity": "high",
+    "detection_method": "zscore",
+    "service_name": "bot",
+    "metric": "latency_ms",
+    "observed_value": 9800,
+    "expected_value": 420,
+    "score": 6.2,
+    "event_id": None,
+    "detected_at": T0,
+}
+
+MEMORY = {
+    "id": "mem_1",
+    "user_id": "user_1",
+    "key": "lang",
+    "value": "Python",
+    "tags": ["prefs"],
+    "created_at": T0,
+    "expires_at": None,
+}
+
+API_KEY_BODY = {
+    "id": "key_1",
+    "name": "ci",
+    "prefix": "sk-live-ab",
+    "scopes": ["read"],
+    "created_at": T0,
+    "expires_at": None,
+}
+
+WEBHOOK = {
+    "id": "wh_1",
+    "url": "https://example.com/hook",
+    "events": ["anomaly.detected"],
+    "created_at": T0,
+}
+
+RESEARCH_JOB = {
+    "id": "job_1",
+    "query": "q",
+    "status": "running",
+    "progress": 0.5,
+    "result": None,
+    "error": None,
+    "created_at": T0,
+    "updated_at": T0,
+}
+
+
+def page(*items: dict[str, Any], cursor: str | None = None) -> dict[str, Any]:
+    """One page of a list."""
+    return {"data": list(items), "next_cursor": cursor, "has_more": cursor is not None}
