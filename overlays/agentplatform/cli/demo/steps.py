@@ -1,0 +1,172 @@
+"""The tour's steps. Each one's docstring explains it; its body is the code shown and run.
+
+Steps share a `Tour` object for what one step makes and a later one uses.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+import agentplatform as ap
+from agentplatform import webhooks
+from agentplatform.telemetry import TelemetryEventBuilder
+from agentplatform.types import EntityDeletedEvent, ResearchResult
+
+from .receiver import WebhookReceiver
+
+
+@attrs.define
+class Tour:
+    """What the steps share: entities made in one step and used in another."""
+
+    ada: Any = None
+    grace: Any = None
+    acme: Any = None
+    webhook_timeout: float = 10.0
+
+
+StepFn = Callable[[ap.Client, Tour], None]
+
+
+@attrs.frozen
+class Step:
+    """One step: a title, and the function whose docstring and body are shown."""
+
+    title: str
+    run: StepFn
+
+    @property
+    def why(self) -> str:
+        """The one-line explanation (the function's docstring)."""
+        return inspect.cleandoc(self.run.__doc__ or "")
+
+    @property
+    def code(self) -> str:
+        """The function's body, without its signature and docstring."""
+        return body_source(self.run)
+
+
+def body_source(fn: Callable[..., Any]) -> str:
+    """The source of `fn`'s body after its docstring, dedented."""
+    source = textwrap.dedent(inspect.getsource(fn))
+    func = ast.parse(source).body[0]
+    assert isinstance(func, ast.FunctionDef)
+    body = func.body
+    start = body[0].lineno - 1
+    if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        start = (body[0].end_lineno or body[0].lineno) if len(body) > 1 else start
+    lines = source.splitlines()[start : func.end_lineno]
+    return textwrap.dedent("\n".join(lines)).strip("\n")
+
+
+def health(client: ap.Client, tour: Tour) -> None:
+    """Is the service up? `health()` needs no permissions; every call is typed."""
+    health = client.health()
+    print(f"status={health.status} version={health.version}")
+
+
+def ontology(client: ap.Client, tour: Tour) -> None:
+    """The ontology says which entity and relation types exist; Engineer is a kind of Person."""
+    schema = client.ontology.put_schema(
+        entity_types=[
+            {"id": "Person", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+            {"id": "Engineer", "parent": "Person", "properties": {"language": {"type": "string"}}},
+            {"id": "Company", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+        ],
+        relation_types=[{"id": "WORKS_AT", "from_types": ["Person"], "to_types": ["Company"]}],
+    )
+    subtypes = client.ontology.list_subtypes("Person").subtypes
+    print(f"schema version {schema.version}; subtypes of Person: {[t.id for t in subtypes]}")
+
+
+def entities(client: ap.Client, tour: Tour) -> None:
+    """Entities are typed graph nodes, checked against the ontology; relations link them."""
+    tour.ada = client.entities.create(
+        type="Engineer", properties={"name": "Ada", "language": "Python"}, embedding=[0.9, 0.1, 0]
+    )
+    tour.grace = client.entities.create(
+        type="Engineer", properties={"name": "Grace", "language": "COBOL"}, embedding=[0.6, 0.4, 0]
+    )
+    tour.acme = client.entities.create(
+        type="Company", properties={"name": "Acme"}, embedding=[0.1, 0.9, 0]
+    )
+    client.relations.create(type="WORKS_AT", from_entity_id=tour.ada.id, to_entity_id=tour.acme.id)
+    print("people:", [person.properties["name"] for person in client.entities.list(type="Person")])
+    try:
+        client.entities.create(type="Person", properties={"age": 36})
+    except ap.UnprocessableEntityError as error:
+        print("rejected by the ontology:", error.field_errors)
+
+
+def hybrid_query(client: ap.Client, tour: Tour) -> None:
+    """A hybrid query joins vector similarity with a walk along the graph's relations."""
+    result = client.queries.hybrid(
+        vector_query={"embedding": [1.0, 0.0, 0.0], "top_k": 2},
+        graph_query={"start_entity_ids": [tour.ada.id], "depth": 1},
+        merge_strategy="union",
+    )
+    for hit in result.results:
+        print(f"{hit.entity.properties['name']:<6} score={hit.score:.3f}")
+
+
+def streamed_chat(client: ap.Client, tour: Tour) -> None:
+    """The assistant streams its reply token by token; a dropped stream resumes by itself."""
+    with client.chat.stream("What is graph memory?") as stream:
+        for text in stream.text_deltas():
+            print(text, end="", flush=True)
+        reply = stream.final_response()
+    print(f"\n({reply.usage.completion_tokens} tokens, finish_reason={reply.finish_reason})")
+
+
+def telemetry(client: ap.Client, tour: Tour) -> None:
+    """`track` queues an LLM event and returns at once; a background thread sends batches."""
+    event = (
+        TelemetryEventBuilder(service="support-bot", model="gpt-4o-mini")
+        .prompt("What is our refund policy?", tokens=7)
+        .response("Refunds are accepted within 30 days.", tokens=8, finish_reason="stop")
+        .latency(412.5)
+        .cost(0.00021)
+        .build()
+    )
+    client.telemetry.track(event)
+    client.telemetry.flush()  # send what is queued now, e.g. before a script ends
+    print(f"sent: {event!r}")
+
+
+def research(client: ap.Client, tour: Tour) -> None:
+    """Research jobs run in the background; `wait` polls with backoff and shows progress."""
+    job = client.research.create("How do agents use graph memory?", depth=2)
+    done = client.research.wait(job.id, progress=True)
+    if isinstance(done.result, ResearchResult):
+        print(f"{done.status}: {done.result.summary}")
+
+
+def anomalies(client: ap.Client, tour: Tour) -> None:
+    """The service watches telemetry: steady latencies, then one spike, make an anomaly."""
+    for latency in [400, 410, 420, 430, 440] * 4 + [5000]:
+        client.telemetry.track(
+            TelemetryEventBuilder(service="search-bot", model="gpt-4o-mini")
+            .latency(latency)
+            .build()
+        )
+    client.telemetry.flush()
+    for anomaly in client.anomalies.list(anomaly_type="latency_spike"):
+        print(f"{anomaly.severity} {anomaly.anomaly_type}: {anomaly.description}")
+
+
+def webhook(client: ap.Client, tour: Tour) -> None:
+    """Deliveries are signed (Standard Webhooks); `verify` checks one and returns a typed event."""
+    with WebhookReceiver() as receiver:  # a tiny HTTP server on a local port
+        endpoint = client.webhooks.create(url=receiver.url, events=["entity.deleted"])
+        client.entities.delete(tour.grace.id)  # this emits entity.deleted
+        delivery = receiver.next_delivery(timeout=tour.webhook_timeout)
+        event = webhooks.verify(delivery.body, delivery.headers, endpoint.secret)
+        if isinstance(event, EntityDeletedEvent):
+            print(f"verified {type(event).__name__}: {event.data.type_} {event.data.entity_id}")
+        client.webhooks.delete(endpoint.id)
