@@ -8,9 +8,9 @@ with ap.Client() as client:           # key and URL from args > env > profile fi
 ```
 """
 
-from . import sse, types, webhooks
-from ._client import AsyncClient, Client
-from ._operation import RequestOptions
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .errors import (
     AgentPlatformError,
@@ -31,8 +31,41 @@ from .errors import (
     UnprocessableEntityError,
     WebhookVerificationError,
 )
-from .pagination import AsyncPaginator, SyncPaginator
-from .raw_response import RawResponse
+
+if TYPE_CHECKING:
+    from . import sse, types, webhooks
+    from ._client import AsyncClient, Client
+    from ._operation import RequestOptions
+    from .pagination import AsyncPaginator, SyncPaginator
+    from .raw_response import RawResponse
+
+# Loaded on first use, so `import agentplatform` stays cheap: the generated models
+# (dozens of attrs classes) are only built when a client or a model is needed.
+_LAZY = {
+    "AsyncClient": "._client",
+    "Client": "._client",
+    "RequestOptions": "._operation",
+    "AsyncPaginator": ".pagination",
+    "SyncPaginator": ".pagination",
+    "RawResponse": ".raw_response",
+}
+_LAZY_MODULES = frozenset({"sse", "types", "webhooks"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        value = import_module(f".{name}", __name__)
+    elif name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+    else:
+        raise AttributeError(f"module 'agentplatform' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "APIConnectionError",

@@ -8,7 +8,6 @@ logged, and the request ids of all attempts are left in `response.extensions`.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
@@ -19,7 +18,14 @@ from ._logging import log_attempt, log_not_retried
 
 # Patched by tests so that no test waits for real.
 sleep = time.sleep
-async_sleep = asyncio.sleep
+
+
+async def async_sleep(seconds: float) -> None:
+    """`asyncio.sleep`, imported on first use so sync-only programs never load asyncio."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
 
 MAX_RETRIES_EXTENSION = "agentplatform.max_retries"
 ATTEMPTS_EXTENSION = "agentplatform.attempts"

@@ -18,9 +18,10 @@ AgentPlatformError
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agentplatform_api.models.problem import Problem
+if TYPE_CHECKING:
+    from agentplatform_api.models.problem import Problem
 
 __all__ = [
     "APIConnectionError",
