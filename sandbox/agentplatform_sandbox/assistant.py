@@ -63,11 +63,9 @@ def chat_response(
 def stream_events(response: dict[str, Any], error: dict[str, Any] | None = None) -> list[SseEvent]:
     """The events of a streamed reply: one delta per token, then `message.completed`.
 
-    With `error` (a Problem), half of the deltas are followed by an `error` event.
+    With `error` (a Problem), the deltas are followed by an `error` event instead.
     """
     pieces = split_tokens(response["response"])
-    if error is not None:
-        pieces = pieces[: max(1, len(pieces) // 2)]
     events = [
         SseEvent(index, "message.delta", {"content": piece})
         for index, piece in enumerate(pieces, start=1)
