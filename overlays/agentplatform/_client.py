@@ -63,6 +63,7 @@ from .resources.queries import Queries
 from .resources.relations import Relations
 from .resources.research import Research
 from .resources.webhook_endpoints import WebhookEndpoints
+from .telemetry import AsyncTelemetry, Telemetry, TelemetryConfig
 
 USER_AGENT = f"agentplatform-python/{__version__}"
 
@@ -102,6 +103,8 @@ class ClientOptions(TypedDict, total=False):
     """Called with each final `httpx.Response`."""
     on_error: Hook | list[Hook]
     """Called with each `AgentPlatformError` before it is raised."""
+    telemetry: TelemetryConfig
+    """Batching, queue, spool and callbacks of `client.telemetry` and `client.events.buffered`."""
 
 
 _OWN_TRANSPORT_OPTIONS = ("verify", "cert", "proxy")
@@ -141,6 +144,7 @@ class _Setup:
     hooks: Hooks
     transport_options: dict[str, Any]
     timeout_configured: bool = True
+    telemetry: TelemetryConfig | None = None
 
 
 def _setup(options: ClientOptions, *, async_hooks: bool) -> _Setup:
@@ -195,6 +199,7 @@ def _setup(options: ClientOptions, *, async_hooks: bool) -> _Setup:
         ),
         transport_options=_transport_options(options),
         timeout_configured="timeout" in configured,
+        telemetry=options.get("telemetry"),
     )
 
 
@@ -411,13 +416,25 @@ class Client(_ClientBase[Sync]):
         _wrap_transports(http, lambda t: RetryTransport(t, policy), RetryTransport)
         self._init(http, setup, owns_http=http_client is None)
 
-    def _init(self, http: httpx.Client, setup: _Setup, *, owns_http: bool) -> None:
+    def _init(
+        self,
+        http: httpx.Client,
+        setup: _Setup,
+        *,
+        owns_http: bool,
+        telemetry: Telemetry | None = None,
+    ) -> None:
         self._http = http
         self._setup = setup
         self._owns_http = owns_http
         self._core = SyncCore(http, setup.config, setup.hooks)
         super().__init__(SyncRunner(self._core))
         self._raw: Resources[RawSync] | None = None
+        self._owns_telemetry = telemetry is None
+        self.telemetry = (
+            Telemetry(self._runner.run, setup.telemetry) if telemetry is None else telemetry
+        )
+        self.events._attach_buffer(self.telemetry._events)
 
     @property
     def with_raw_response(self) -> Resources[RawSync]:
@@ -429,14 +446,23 @@ class Client(_ClientBase[Sync]):
     def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
         """A copy with other timeout, retries, tenant, workspace or headers.
 
-        The copy shares this client's connection pool; close the original when done.
+        The copy shares this client's connection pool and telemetry; close the original
+        when done.
         """
         copy = object.__new__(type(self))
-        copy._init(self._http, _with_changes(self._setup, changes), owns_http=False)
+        copy._init(
+            self._http,
+            _with_changes(self._setup, changes),
+            owns_http=False,
+            telemetry=self.telemetry,
+        )
         return copy
 
     def close(self) -> None:
-        """Close the connection pool (unless it belongs to an `http_client` you passed)."""
+        """Flush and stop telemetry (bounded by its `shutdown_timeout`), then close the
+        connection pool (unless it belongs to an `http_client` you passed)."""
+        if self._owns_telemetry:
+            self.telemetry.close()
         if self._owns_http:
             self._http.close()
 
@@ -474,13 +500,25 @@ class AsyncClient(_ClientBase[Async]):
         _wrap_transports(http, lambda t: AsyncRetryTransport(t, policy), AsyncRetryTransport)
         self._init(http, setup, owns_http=http_client is None)
 
-    def _init(self, http: httpx.AsyncClient, setup: _Setup, *, owns_http: bool) -> None:
+    def _init(
+        self,
+        http: httpx.AsyncClient,
+        setup: _Setup,
+        *,
+        owns_http: bool,
+        telemetry: AsyncTelemetry | None = None,
+    ) -> None:
         self._http = http
         self._setup = setup
         self._owns_http = owns_http
         self._core = AsyncCore(http, setup.config, setup.hooks)
         super().__init__(AsyncRunner(self._core))
         self._raw: Resources[RawAsync] | None = None
+        self._owns_telemetry = telemetry is None
+        self.telemetry = (
+            AsyncTelemetry(self._runner.run, setup.telemetry) if telemetry is None else telemetry
+        )
+        self.events._attach_buffer(self.telemetry._events)
 
     @property
     def with_raw_response(self) -> Resources[RawAsync]:
@@ -492,14 +530,23 @@ class AsyncClient(_ClientBase[Async]):
     def with_options(self, **changes: Unpack[ClientOptions]) -> Self:
         """A copy with other timeout, retries, tenant, workspace or headers.
 
-        The copy shares this client's connection pool; close the original when done.
+        The copy shares this client's connection pool and telemetry; close the original
+        when done.
         """
         copy = object.__new__(type(self))
-        copy._init(self._http, _with_changes(self._setup, changes), owns_http=False)
+        copy._init(
+            self._http,
+            _with_changes(self._setup, changes),
+            owns_http=False,
+            telemetry=self.telemetry,
+        )
         return copy
 
     async def aclose(self) -> None:
-        """Close the connection pool (unless it belongs to an `http_client` you passed)."""
+        """Flush and stop telemetry (bounded by its `shutdown_timeout`), then close the
+        connection pool (unless it belongs to an `http_client` you passed)."""
+        if self._owns_telemetry:
+            await self.telemetry.close()
         if self._owns_http:
             await self._http.aclose()
 

@@ -1,0 +1,275 @@
+"""`AsyncPipeline`: the pipeline driven by an asyncio task, for `AsyncClient`."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import threading
+import time
+from collections.abc import Awaitable, Callable
+
+from agentplatform_api.models import BatchResult
+
+from .._operation import Call
+from ._batch import Batch, Channel
+from ._config import TelemetryConfig
+from ._pipeline import _FLUSH_POLL_S, Callback, Pipeline, logger, run_callbacks
+from ._records import Payload
+
+_ERROR_PAUSE_S = 1.0
+_BLOCK_POLL_S = 0.005
+
+
+class AsyncPipeline(Pipeline):
+    """A pipeline whose exporter is an asyncio task, started on first use inside a loop.
+
+    Records enqueued from a thread without a running loop wait until a coroutine of the
+    client (`track`, `flush`, ...) starts the task.
+    """
+
+    def __init__(
+        self,
+        channel: Channel,
+        config: TelemetryConfig,
+        run: Callable[[Call[BatchResult]], Awaitable[BatchResult]],
+        *,
+        sampled: bool,
+    ) -> None:
+        super().__init__(channel, config, sampled=sampled)
+        self._run_call = run
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: int | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._aio_wake: asyncio.Event | None = None
+        self._aio_progress: asyncio.Event | None = None
+
+    def _on_loop_thread(self) -> bool:
+        return self._loop_thread == threading.get_ident()
+
+    def _may_block_here(self) -> bool:
+        return self._loop is not None and not self._on_loop_thread()
+
+    def _wake(self) -> None:
+        loop, event = self._loop, self._aio_wake
+        if loop is None or event is None:
+            return
+        if self._on_loop_thread():
+            event.set()
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closed
+            loop.call_soon_threadsafe(event.set)
+
+    def _progressed(self) -> None:
+        if self._aio_progress is not None and self._on_loop_thread():
+            self._aio_progress.set()
+
+    def start(self) -> None:
+        """Start the exporter task in the running loop (no-op without one)."""
+        if self._started or self._closed or not self.config.enabled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        with self._start_lock:
+            if self._started or self._closed:
+                return
+            self._open_spool()
+            self._loop = loop
+            self._loop_thread = threading.get_ident()
+            self._aio_wake = asyncio.Event()
+            self._aio_progress = asyncio.Event()
+            self._stopping = False
+            self._task = loop.create_task(
+                self._run(), name=f"agentplatform-{self.channel.name}-exporter"
+            )
+            if not self._atexit:
+                atexit.register(self._at_exit)
+                self._atexit = True
+            self._started = True
+            self._ready = True
+
+    async def aput(self, payload: Payload) -> str | None:
+        """`put`, but the `block` policy waits without blocking the event loop."""
+        if self._policy == "block" and len(self._queue) >= self._maxsize and self._ready:
+            timeout = self.config.block_timeout
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while len(self._queue) >= self._maxsize and not self._closed:
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(_BLOCK_POLL_S)
+        return self.put(payload, may_block=False)
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                try:
+                    if not await self._step():
+                        return
+                except Exception:
+                    logger.exception("telemetry exporter error; it carries on")
+                    await asyncio.sleep(_ERROR_PAUSE_S)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                await self._last_chance()
+            raise
+        finally:
+            if not self._closed:
+                self._ready = self._started = False
+
+    async def _step(self, cap: float | None = None) -> bool:
+        assert self._aio_wake is not None
+        self._aio_wake.clear()
+        with self._lock:
+            action, batch = self._next_step(time.monotonic())
+        if action == "stop":
+            return False
+        if action == "wait":
+            wait = batch if cap is None else cap if batch is None else min(batch, cap)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._aio_wake.wait(), wait)
+            return True
+        if self._spool is not None:
+            callbacks = await asyncio.to_thread(self._prepare, batch)
+        else:
+            callbacks = self._prepare(batch)
+        if action == "spool":
+            batch.forget_body()
+        elif not batch.settled:
+            if batch.lines is None:
+                callbacks += await asyncio.to_thread(self._load, batch)
+            if not batch.settled:
+                callbacks += await self._deliver(batch)
+        for awaitable in run_callbacks(callbacks):
+            try:
+                await awaitable
+            except Exception:
+                logger.exception("telemetry callback raised")
+        return True
+
+    async def _deliver(self, batch: Batch) -> list[Callback]:
+        try:
+            result = await self._run_call(self._call(batch))
+        except Exception as exc:
+            return self._attempt_failed(batch, exc)
+        return self._acknowledged(batch, result)
+
+    async def _last_chance(self) -> None:
+        """The task is being cancelled (e.g. `asyncio.run` is ending) with records left:
+        try to deliver them within `shutdown_timeout`."""
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+        with self._lock:
+            if self._flushed(self._next_pos):
+                return
+        target = self._flush_mark()
+        deadline = time.monotonic() + self.config.shutdown_timeout
+        try:
+            async with asyncio.timeout(self.config.shutdown_timeout):
+                while True:
+                    with self._lock:
+                        if self._flushed(target):
+                            return
+                    await self._step(cap=max(0.0, deadline - time.monotonic()))
+        except Exception as exc:
+            logger.warning("telemetry records left undelivered at shutdown (%s)", exc)
+
+    async def flush(self, timeout: float | None) -> bool:  # noqa: ASYNC109
+        """Send everything enqueued so far; True once all of it is acknowledged."""
+        if self._closed:
+            return self._closed_clean
+        if not self._started:
+            if not self.config.enabled or not self._needs_start_for_flush():
+                return True
+            self.start()
+        if self._task is not None and self._task is asyncio.current_task():
+            return False
+        target = self._flush_mark()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        return await self._wait_flushed(target, deadline)
+
+    async def _wait_flushed(self, target: int, deadline: float | None) -> bool:
+        while True:
+            progress = self._aio_progress if self._on_loop_thread() else None
+            if progress is not None:
+                progress.clear()
+            with self._lock:
+                if self._flushed(target):
+                    return True
+            wait = _FLUSH_POLL_S
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                wait = min(wait, remaining)
+            if progress is None:
+                await asyncio.sleep(wait)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(progress.wait(), wait)
+
+    async def aclose(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109
+        """Deliver what is queued (up to `timeout` seconds, default `shutdown_timeout`), stop
+        the exporter, and spool or drop what is left. True when nothing was left."""
+        with self._start_lock:
+            if self._closed:
+                return self._closed_clean
+            self._closed = True
+            self._ready = False
+        with self._lock:
+            self._not_full.notify_all()
+            clean = not self._queue
+        timeout = self.config.shutdown_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        task = self._task
+        if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+            clean = await self._wait_flushed(self._flush_mark(), deadline)
+            self._stopping = True
+            self._wake()
+            done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
+            if not done:
+                task.cancel()
+                await asyncio.wait({task})
+        else:
+            self._stopping = True
+            self._wake()
+        self._finish_close(clean)
+        return self._closed_clean
+
+    def _finish_close(self, clean: bool) -> None:
+        stopped = self._task is None or self._task.done()
+        with self._lock:
+            clean = clean and not self._queue and not self._pending
+        self._keep_leftovers(exporter_stopped=stopped)
+        if stopped and self._spool is not None:
+            self._spool.close()
+        if self._atexit:
+            atexit.unregister(self._at_exit)
+            self._atexit = False
+        self._closed_clean = clean
+
+    def _at_exit(self) -> None:
+        try:
+            loop = self._loop
+            if loop is not None and loop.is_running() and not self._on_loop_thread():
+                timeout = self.config.shutdown_timeout
+                future = asyncio.run_coroutine_threadsafe(self.aclose(timeout), loop)
+                future.result(timeout + 1.0)
+                return
+            with self._start_lock:
+                if self._closed:
+                    return
+                self._closed = True
+                self._ready = False
+            self._finish_close(False)
+        except Exception:  # pragma: no cover - nothing may escape an exit hook
+            logger.exception("telemetry exit hook failed")
+
+    def _fork_reset(self) -> None:
+        self._loop = None
+        self._loop_thread = None
+        self._task = None
+        self._aio_wake = None
+        self._aio_progress = None
