@@ -122,31 +122,32 @@ def test_server_error_on_the_authenticated_call(
     assert json.loads(result.out)["verdict"] == verdict
 
 
-def test_unreachable_on_the_authenticated_call(
-    cli: Cli, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unreachable_on_the_authenticated_call(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENTPLATFORM_API_KEY", "sk_test_x")
-    httpserver.expect_request("/v1/health").respond_with_json(HEALTH)
-
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.expect_request("/v1/health").respond_with_json(HEALTH)
+    server.start()
     original = diagnose._probe
 
     def probe(client: Any, report: dict[str, Any]) -> tuple[str, str]:
-        client.health = _stopping(client.health, httpserver)
+        health = client.health
+
+        def health_then_stop(**options: Any) -> Any:
+            result = health(**options)
+            server.stop()
+            return result
+
+        client.health = health_then_stop
         return original(client, report)
 
     monkeypatch.setattr(diagnose, "_probe", probe)
-    result = cli("test-connection", "--base-url", httpserver.url_for("").rstrip("/"), "--json")
+    try:
+        result = cli("test-connection", "--base-url", server.url_for("").rstrip("/"), "--json")
+    finally:
+        if server.is_running():
+            server.stop()
     assert result.code == 1
     assert json.loads(result.out)["verdict"] == "server unreachable"
-
-
-def _stopping(health: Any, server: HTTPServer) -> Any:
-    def call(**options: Any) -> Any:
-        result = health(**options)
-        server.stop()
-        return result
-
-    return call
 
 
 def test_a_missing_key_is_a_configuration_error(cli: Cli) -> None:
