@@ -64,8 +64,12 @@ class Sandbox:
         clock: the state's clock (e.g. `ManualClock`). Only when `state` is not given.
         state: a `SandboxState` to serve (e.g. one kept from an earlier sandbox).
         faults: the initial `Faults`.
-        rate_limit_per_min, research_step_s, allow_external_webhooks, validate_responses,
-        webhook_retry_delays_s, stream_token_delay_s: see `SandboxConfig`.
+        rate_limit_per_min: see `SandboxConfig`.
+        research_step_s: see `SandboxConfig`.
+        allow_external_webhooks: see `SandboxConfig`.
+        validate_responses: see `SandboxConfig`.
+        webhook_retry_delays_s: see `SandboxConfig`.
+        stream_token_delay_s: see `SandboxConfig`.
         log_level: uvicorn's log level.
     """
 
