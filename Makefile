@@ -17,6 +17,7 @@ help:
 	@echo "make lint-spec        openapi-spec-validator + Redocly lint"
 	@echo "make lint             ruff + mypy --strict"
 	@echo "make bench            side-by-side benchmarks into BENCHMARKS.md"
+	@echo "make docs             API reference from the docstrings into site/ (warnings fail)"
 
 $(VENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,8 +59,14 @@ format: venv
 	$(BIN)/ruff check --fix overlays sandbox tests examples bench
 	$(BIN)/ruff format overlays sandbox tests examples bench
 
-test: venv node check-generated lint-spec lint
+test: venv node check-generated lint-spec lint docs
 	$(PY) -m pytest --cov --cov-report=term
 
+demo: venv
+	$(BIN)/agentplatform demo
+
+docs: venv
+	$(BIN)/mkdocs build --strict --quiet
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage dist build
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .coverage dist build site
