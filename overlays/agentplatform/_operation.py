@@ -29,12 +29,16 @@ import httpx
 from . import _params
 
 if TYPE_CHECKING:
+    from ._progress import PollCall
     from .pagination import AsyncPaginator, Page, SyncPaginator
     from .raw_response import RawResponse
+    from .streaming import StreamCall
 
 P = ParamSpec("P")
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
+SyncStreamT = TypeVar("SyncStreamT")
+AsyncStreamT = TypeVar("AsyncStreamT")
 
 
 class Sync:
@@ -117,6 +121,10 @@ class Runner(Protocol):
 
     def paginate(self, call: PageCall[Any]) -> Any: ...
 
+    def stream(self, call: StreamCall[Any, Any]) -> Any: ...
+
+    def wait(self, call: PollCall[Any]) -> Any: ...
+
 
 class Resource(Generic[M]):
     """Base of every resource: holds the runner its operations are bound to."""
@@ -198,3 +206,55 @@ class paginated(_Bound[P, ItemT]):
         if obj is None:
             return self
         return self._bind(obj, obj._runner.paginate)
+
+
+class streamed(_Bound[P, Any], Generic[P, SyncStreamT, AsyncStreamT]):
+    """Decorator for a method that returns a `StreamCall`: calls return its stream object.
+
+    The stream is the sync class on `Client` and the async one on `AsyncClient`; the raw
+    modes return the same streams, which carry the HTTP details themselves.
+    """
+
+    def __init__(
+        self, fn: Callable[Concatenate[Any, P], StreamCall[SyncStreamT, AsyncStreamT]]
+    ) -> None:
+        super().__init__(fn)
+
+    @overload
+    def __get__(self, obj: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: Any) -> Callable[P, SyncStreamT]: ...
+    @overload
+    def __get__(self, obj: Resource[Async], owner: Any) -> Callable[P, AsyncStreamT]: ...
+    @overload
+    def __get__(self, obj: Resource[RawSync], owner: Any) -> Callable[P, SyncStreamT]: ...
+    @overload
+    def __get__(self, obj: Resource[RawAsync], owner: Any) -> Callable[P, AsyncStreamT]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: Any) -> Any:
+        if obj is None:
+            return self
+        return self._bind(obj, obj._runner.stream)
+
+
+class polled(_Bound[P, T]):
+    """Decorator for a method that returns a `PollCall[T]`: calls wait for the final `T`."""
+
+    def __init__(self, fn: Callable[Concatenate[Any, P], PollCall[T]]) -> None:
+        super().__init__(fn)
+
+    @overload
+    def __get__(self, obj: None, owner: Any) -> Self: ...
+    @overload
+    def __get__(self, obj: Resource[Sync], owner: Any) -> Callable[P, T]: ...
+    @overload
+    def __get__(self, obj: Resource[Async], owner: Any) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    @overload
+    def __get__(self, obj: Resource[RawSync], owner: Any) -> Callable[P, RawResponse[T]]: ...
+    @overload
+    def __get__(
+        self, obj: Resource[RawAsync], owner: Any
+    ) -> Callable[P, Coroutine[Any, Any, RawResponse[T]]]: ...
+    def __get__(self, obj: Resource[Any] | None, owner: Any) -> Any:
+        if obj is None:
+            return self
+        return self._bind(obj, obj._runner.wait)

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import httpx
 
 from ._http import CoreConfig, build_request, connection_error, parse, status_error
 from ._operation import Call, PageCall
+from ._progress import PollCall, wait_async, wait_sync
 from .errors import AgentPlatformError
 from .pagination import AsyncPaginator, Page, SyncPaginator
 from .raw_response import RawResponse
 
+if TYPE_CHECKING:
+    from .streaming import StreamCall
+
 T = TypeVar("T")
+S = TypeVar("S")
+A = TypeVar("A")
 
 Hook = Callable[[Any], Any]
 
@@ -129,6 +135,14 @@ class SyncRunner:
         """A lazy paginator over the list call."""
         return SyncPaginator(self.run, call)
 
+    def stream(self, call: StreamCall[S, A]) -> S:
+        """The stream object; its request is sent when the `with` block starts."""
+        return call.sync_stream(self.core, call)
+
+    def wait(self, call: PollCall[T]) -> T:
+        """Repeat the call until its result is final."""
+        return wait_sync(self.run, call, _same)
+
 
 class AsyncRunner:
     """Calls return coroutines; list calls return an `AsyncPaginator`."""
@@ -143,6 +157,14 @@ class AsyncRunner:
     def paginate(self, call: PageCall[T]) -> AsyncPaginator[T]:
         """A lazy paginator over the list call."""
         return AsyncPaginator(self.run, call)
+
+    def stream(self, call: StreamCall[S, A]) -> A:
+        """The async stream object; its request is sent when `async with` starts."""
+        return call.async_stream(self.core, call)
+
+    async def wait(self, call: PollCall[T]) -> T:
+        """Repeat the call until its result is final."""
+        return await wait_async(self.run, call, _same)
 
 
 class RawSyncRunner:
@@ -160,6 +182,14 @@ class RawSyncRunner:
         """The first page, raw."""
         return self.run(call)
 
+    def stream(self, call: StreamCall[S, A]) -> S:
+        """The same stream as the plain client's (it exposes `response`, `request_id`)."""
+        return call.sync_stream(self.core, call)
+
+    def wait(self, call: PollCall[T]) -> RawResponse[T]:
+        """Repeat the call until its result is final; the last response, raw."""
+        return wait_sync(self.run, call, _parsed)
+
 
 class RawAsyncRunner:
     """Async calls return a `RawResponse`; list calls return the first page's."""
@@ -175,3 +205,19 @@ class RawAsyncRunner:
     async def paginate(self, call: PageCall[T]) -> RawResponse[Page[T]]:
         """The first page, raw."""
         return await self.run(call)
+
+    def stream(self, call: StreamCall[S, A]) -> A:
+        """The same stream as the plain client's (it exposes `response`, `request_id`)."""
+        return call.async_stream(self.core, call)
+
+    async def wait(self, call: PollCall[T]) -> RawResponse[T]:
+        """Repeat the call until its result is final; the last response, raw."""
+        return await wait_async(self.run, call, _parsed)
+
+
+def _same(value: T) -> T:
+    return value
+
+
+def _parsed(raw: RawResponse[T]) -> T:
+    return raw.parsed
