@@ -57,8 +57,7 @@ def _job_done(job: ResearchJob) -> bool:
 
 
 def _job_progress(job: ResearchJob) -> tuple[str, float | None]:
-    fraction = job.progress if isinstance(job.progress, (int, float)) else None
-    return str(job.status), fraction
+    return str(job.status), job.progress
 
 
 def _seconds(name: str, value: object, *, allow_zero: bool) -> float:
