@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from ._validation import checker_for, json_checker_for
 from .errors import InvalidParameterError
 
 # RFC 9110 token characters.
@@ -136,18 +137,30 @@ ModelT = TypeVar("ModelT")
 
 
 def model(name: str, cls: type[ModelT], value: object) -> ModelT:
-    """A generated model instance, from the instance itself or from a plain mapping."""
+    """A generated model instance, from the instance itself or from a plain mapping.
+
+    Either way every field is checked against the model's types (the generated
+    `from_dict` keeps a string where a list belongs), so the error names the field.
+    """
     if isinstance(value, cls):
+        problem = checker_for(cls)(value, name)
+        if problem is not None:
+            raise InvalidParameterError(name, f"field {problem[0]!r} should be {problem[1]}.")
+        json_value(name, value.to_dict())  # type: ignore[attr-defined]
         return value
     if not isinstance(value, Mapping):
         raise InvalidParameterError(
             name, f"expected a {cls.__name__} or a mapping, got {type(value).__name__}."
         )
+    data = dict(value)
+    problem = json_checker_for(cls)(data, name)
+    if problem is not None:
+        raise InvalidParameterError(name, f"field {problem[0]!r} {problem[1]}.")
+    json_value(name, data)
     try:
-        return cls.from_dict(value)  # type: ignore[attr-defined, no-any-return]
-    except KeyError as exc:
-        raise InvalidParameterError(name, f"missing required field {exc.args[0]!r}.") from None
-    except (TypeError, ValueError, AttributeError) as exc:
+        return cls.from_dict(data)  # type: ignore[attr-defined, no-any-return]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # pragma: no cover
+        # Defensive: the check above refuses what `from_dict` cannot parse.
         raise InvalidParameterError(name, f"not a valid {cls.__name__}: {exc}") from None
 
 

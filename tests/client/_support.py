@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import socket
+import threading
 from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
@@ -48,16 +50,22 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 class Sequence:
-    """A werkzeug handler answering each request with the next response, and recording them."""
+    """A werkzeug handler answering with the next response (the last one, or all in a cycle).
 
-    def __init__(self, *responses: Response) -> None:
+    It records every request and its body.
+    """
+
+    def __init__(self, *responses: Response, cycle: bool = False) -> None:
         self.responses = list(responses)
+        self.cycle = cycle
         self.requests: list[Request] = []
         self.bodies: list[bytes] = []
 
     def __call__(self, request: Request) -> Response:
         self.requests.append(request)
         self.bodies.append(request.get_data())
+        if self.cycle:
+            return self.responses[(len(self.requests) - 1) % len(self.responses)]
         index = min(len(self.requests), len(self.responses)) - 1
         return self.responses[index]
 
@@ -152,3 +160,59 @@ RESEARCH_JOB = {
 def page(*items: dict[str, Any], cursor: str | None = None) -> dict[str, Any]:
     """One page of a list."""
     return {"data": list(items), "next_cursor": cursor, "has_more": cursor is not None}
+
+
+class RawServer:
+    """A loopback TCP server that misbehaves on purpose; it counts the connections.
+
+    `behaviour` is "close" (accept and close at once), "silent" (read the request and
+    never answer) or "partial" (answer half a status line, then close).
+    """
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour
+        self.accepted = 0
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.05)
+        self._open: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._sock.getsockname()
+        return f"http://{host}:{port}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.accepted += 1
+            if self.behaviour == "close":
+                conn.close()
+            elif self.behaviour == "partial":
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 2")
+                conn.close()
+            else:
+                self._open.append(conn)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        for conn in self._open:
+            conn.close()
+        self._sock.close()
+
+
+def closed_port_url() -> str:
+    """The URL of a loopback port nothing listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

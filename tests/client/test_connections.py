@@ -1,0 +1,145 @@
+"""Network failures: retried, then raised as SDK errors, and no connection is left checked out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import agentplatform as ap
+import pytest
+from pytest_httpserver import HTTPServer
+
+from ._support import (
+    API_KEY,
+    ENTITY,
+    HEALTH,
+    RawServer,
+    Sequence,
+    closed_port_url,
+    json_response,
+    problem,
+    run,
+)
+
+
+def pool_of(client: Any) -> Any:
+    """The httpcore connection pool under the client's retry transport."""
+    return client._http._transport.inner._pool
+
+
+def assert_nothing_checked_out(client: Any) -> None:
+    pool = pool_of(client)
+    assert pool._requests == []
+    for connection in pool.connections:
+        assert connection.is_idle() or connection.is_closed()
+
+
+@pytest.fixture
+def raw_server(request: pytest.FixtureRequest) -> Iterator[RawServer]:
+    server = RawServer(request.param)
+    yield server
+    server.close()
+
+
+async def test_closed_port_raises_connection_error_after_retries(
+    make_client: Any, sleeps: list[float]
+) -> None:
+    client = make_client(base_url=closed_port_url(), max_retries=3)
+    with pytest.raises(ap.APIConnectionError) as info:
+        await run(client.health())
+    assert type(info.value) is ap.APIConnectionError
+    assert len(sleeps) == 3
+    message = str(info.value)
+    assert "ConnectError" in message
+    assert "check base_url" in message
+    assert API_KEY not in message
+    assert_nothing_checked_out(client)
+
+
+@pytest.mark.parametrize("raw_server", ["close", "partial"], indirect=True)
+async def test_dropped_connection_is_retried(
+    make_client: Any, raw_server: RawServer, sleeps: list[float]
+) -> None:
+    client = make_client(base_url=raw_server.url, max_retries=2)
+    with pytest.raises(ap.APIConnectionError):
+        await run(client.entities.create(type="P", properties={}))
+    assert raw_server.accepted == 3
+    assert len(sleeps) == 2
+    assert_nothing_checked_out(client)
+
+
+@pytest.mark.parametrize("raw_server", ["silent"], indirect=True)
+async def test_server_that_never_answers_times_out_after_retries(
+    make_client: Any, raw_server: RawServer, sleeps: list[float]
+) -> None:
+    client = make_client(base_url=raw_server.url, max_retries=1, timeout=0.05)
+    with pytest.raises(ap.APITimeoutError) as info:
+        await run(client.health())
+    assert isinstance(info.value, ap.APIConnectionError)
+    assert "ReadTimeout" in str(info.value)
+    assert "raise timeout=" in str(info.value)
+    assert raw_server.accepted == 2
+    assert len(sleeps) == 1
+    assert_nothing_checked_out(client)
+
+
+@pytest.mark.parametrize("raw_server", ["silent"], indirect=True)
+async def test_per_call_timeout_applies(
+    make_client: Any, raw_server: RawServer, sleeps: list[float]
+) -> None:
+    client = make_client(base_url=raw_server.url, max_retries=0)
+    with pytest.raises(ap.APITimeoutError):
+        await run(client.health(timeout=0.05))
+    assert raw_server.accepted == 1
+
+
+async def test_no_connection_left_after_status_errors(client: Any, server: HTTPServer) -> None:
+    handler = Sequence(json_response(problem(503), 503), json_response(problem(404), 404))
+    server.expect_request("/v1/health").respond_with_handler(handler)
+    for _ in range(3):
+        with pytest.raises(ap.APIStatusError):
+            await run(client.health())
+    assert_nothing_checked_out(client)
+
+
+async def test_no_connection_left_after_validation_errors(client: Any, server: HTTPServer) -> None:
+    server.expect_request("/v1/entities/e").respond_with_json({**ENTITY, "version": "x"})
+    for _ in range(3):
+        with pytest.raises(ap.APIResponseValidationError):
+            await run(client.entities.get("e"))
+    assert_nothing_checked_out(client)
+
+
+async def test_the_pool_check_sees_a_leaked_response(
+    client: Any, server: HTTPServer, mode: str
+) -> None:
+    server.expect_request("/v1/health").respond_with_json(HEALTH)
+    request = client._http.build_request("GET", server.url_for("/v1/health"))
+    response = await run(client._http.send(request, stream=True))
+    with pytest.raises(AssertionError):
+        assert_nothing_checked_out(client)
+    await run(response.close() if mode == "sync" else response.aclose())
+    assert_nothing_checked_out(client)
+    assert (await run(client.health())).status == "ok"
+    assert_nothing_checked_out(client)
+
+
+async def test_pool_is_idle_after_a_mix_of_outcomes(
+    client: Any, server: HTTPServer, sleeps: list[float]
+) -> None:
+    handler = Sequence(
+        json_response(problem(500), 500),
+        json_response(HEALTH, 200),
+        json_response(problem(429), 429, {"Retry-After": "999"}),
+        json_response({"status": 1}, 200),
+        cycle=True,
+    )
+    server.expect_request("/v1/health").respond_with_handler(handler)
+    outcomes = []
+    for _ in range(4):
+        try:
+            outcomes.append(type(await run(client.health())).__name__)
+        except ap.AgentPlatformError as exc:
+            outcomes.append(type(exc).__name__)
+    assert outcomes == ["Health", "RateLimitError", "APIResponseValidationError", "Health"]
+    assert_nothing_checked_out(client)
