@@ -135,8 +135,10 @@ def telemetry(client: ap.Client, tour: Tour) -> None:
         .build()
     )
     client.telemetry.track(event)
-    client.telemetry.flush()  # send what is queued now, e.g. before a script ends
-    print(f"sent: {event!r}")
+    client.telemetry.log_model_call(model_name="fraud-scorer", latency_ms=12.5)
+    client.telemetry.flush()  # wait until what is queued is sent, e.g. before exiting
+    stats = client.telemetry.stats()
+    print(f"enqueued={stats.enqueued} sent={stats.sent} batches={stats.batches}")
 
 
 def research(client: ap.Client, tour: Tour) -> None:
@@ -151,9 +153,7 @@ def anomalies(client: ap.Client, tour: Tour) -> None:
     """The service watches telemetry: steady latencies, then one spike, make an anomaly."""
     for latency in [400, 410, 420, 430, 440] * 4 + [5000]:
         client.telemetry.track(
-            TelemetryEventBuilder(service="search-bot", model="gpt-4o-mini")
-            .latency(latency)
-            .build()
+            TelemetryEventBuilder(service="search-bot", model="gpt-4o-mini").latency(latency)
         )
     client.telemetry.flush()
     for anomaly in client.anomalies.list(anomaly_type="latency_spike"):

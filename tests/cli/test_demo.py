@@ -1,0 +1,147 @@
+"""`agentplatform demo`: the guided tour runs every step and stops its sandbox."""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+import pytest
+from agentplatform.cli.demo import steps, tour
+from agentplatform.cli.demo.present import PlainPresenter, RichPresenter
+from rich.console import Console
+
+from .conftest import Cli
+
+STEP_OUTPUT = [
+    "status=ok version=",
+    "subtypes of Person: ['Engineer']",
+    "people: ['Ada', 'Grace']",
+    "rejected by the ontology: [('properties.name', 'is required')]",
+    "Ada    score=",
+    "You said: What is graph memory?.",
+    "finish_reason=stop)",
+    "enqueued=2 sent=2 batches=",
+    "succeeded: Research on 'How do agents use graph memory?'",
+    "critical latency_spike: latency_ms of gpt-4o-mini is",
+    "verified EntityDeletedEvent: Engineer ent_",
+    "All 9 steps ran.",
+]
+
+
+def sandbox_threads() -> set[str]:
+    return {t.name for t in threading.enumerate() if t.name.startswith("sandbox")}
+
+
+def test_the_tour_in_plain_text(cli: Cli) -> None:
+    before = sandbox_threads()
+    result = cli("demo", "--plain", "--research-step-s", "0")
+    assert result.code == 0, result.err
+    for number, step in enumerate(tour.STEPS, start=1):
+        assert f"[{number}/9] {step.title}\n" in result.out
+        assert step.why in result.out
+        for line in step.code.splitlines():
+            assert f"    {line}".rstrip() in result.out
+    for fragment in STEP_OUTPUT:
+        assert fragment in result.out
+    assert "sk_test_sandbox_0000" not in result.out
+    assert "\x1b[" not in result.out
+    assert sandbox_threads() <= before  # the tour's sandbox is stopped
+
+
+def test_the_tour_as_rich_panels_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tour, "is_terminal", lambda: True)
+    result = cli("demo", "--research-step-s", "0")
+    assert result.code == 0, result.err
+    assert "Step 3/9 · Entities and relations" in result.out
+    assert "╭" in result.out
+    assert "Agent Platform SDK: a guided tour" in result.out
+    for fragment in STEP_OUTPUT:
+        assert fragment in result.out
+
+
+def test_the_tour_against_a_given_server(cli: Cli, sandbox: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("AGENTPLATFORM_API_KEY", sandbox.api_key)
+    result = cli("demo", "--plain", "--base-url", sandbox.url)
+    assert result.code == 0, result.err
+    assert f"Server:  {sandbox.url} (the tour writes demo data there)" in result.out
+    assert sandbox.state.entities()  # the data went to that server
+
+
+def test_a_failing_step_stops_the_tour_with_exit_1(
+    cli: Cli, sandbox: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("AGENTPLATFORM_API_KEY", "sk_test_wrong")
+    result = cli("demo", "--plain", "--base-url", sandbox.url)
+    assert result.code == 1
+    assert "[1/9] Health" in result.out  # health needs no key
+    assert "[2/9] Ontology upload" in result.out
+    assert "[3/9]" not in result.out
+    assert result.err.startswith(
+        "agentplatform: error: Step 2 (Ontology upload) failed: 401 Unauthorized"
+    )
+    assert len(result.err.splitlines()) == 1
+
+
+def test_a_configuration_error_exits_2(cli: Cli) -> None:
+    result = cli("demo", "--plain", "--base-url", "http://127.0.0.1:9")
+    assert result.code == 2
+    assert "No API key" in result.err
+
+
+def test_a_missing_webhook_delivery_fails_the_step(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_delivery(self: Any, timeout: float = 10.0) -> Any:
+        raise TimeoutError("no webhook delivery arrived within 0 s")
+
+    monkeypatch.setattr(steps.WebhookReceiver, "next_delivery", no_delivery)
+    result = cli("demo", "--plain", "--research-step-s", "0")
+    assert result.code == 1
+    assert result.err.splitlines()[-1] == (
+        "agentplatform: error: Step 9 (Webhook delivery, verified) failed: "
+        "no webhook delivery arrived within 0 s"
+    )
+
+
+def test_without_the_sandbox_extra(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "agentplatform_sandbox", None)
+    result = cli("demo", "--plain")
+    assert result.code == 2
+    assert "pip install 'agentplatform[sandbox]'" in result.err
+
+
+def test_step_code_is_the_body_without_signature_or_docstring() -> None:
+    code = tour.STEPS[0].code
+    assert code.splitlines()[0] == "health = client.health()"
+    assert "def " not in code
+    assert '"""' not in code
+    assert tour.STEPS[0].why.startswith("Is the service up?")
+
+
+def one_liner(client: Any, tour: Any) -> None:
+    print("no docstring")
+
+
+def documented_one_liner(client: Any, tour: Any) -> None:
+    """Only a docstring."""
+
+
+def test_body_source_edge_cases() -> None:
+    assert steps.body_source(one_liner) == 'print("no docstring")'
+    assert steps.body_source(documented_one_liner) == '"""Only a docstring."""'
+    assert steps.Step("x", one_liner).why == ""
+
+
+def test_presenters_write_where_told() -> None:
+    out = io.StringIO()
+    PlainPresenter(out).intro("Title", ["line"])
+    assert out.getvalue() == "Title\n=====\nline\n"
+    console = Console(file=io.StringIO(), width=60)
+    presenter = RichPresenter(console)
+    presenter.step(1, 2, "A step", "Why it matters.", "x = 1")
+    presenter.outro(["bye"])
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Step 1/2 · A step" in text
+    assert "Why it matters." in text
+    assert "bye" in text
