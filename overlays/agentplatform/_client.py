@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Generic, Self, TypedDict, TypeVar, Unpack
+from urllib.parse import urlsplit
 
 import attrs
 import httpx
@@ -134,6 +135,7 @@ class Resources(Resource[M]):
         return Call(get_health, {}, options)
 
 
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 _TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 
 
@@ -225,13 +227,7 @@ def _transport_options(options: ClientOptions) -> dict[str, Any]:
     """verify=, cert= and proxy= checked and turned into what httpx takes."""
     result: dict[str, Any] = {}
     if "proxy" in options:
-        proxy = options["proxy"]
-        try:
-            result["proxy"] = httpx.Proxy(proxy) if isinstance(proxy, (str, httpx.URL)) else None
-        except (ValueError, TypeError, httpx.InvalidURL) as exc:
-            raise ConfigurationError(f"proxy must be an http(s) or socks5 URL: {exc}") from None
-        if result["proxy"] is None:
-            raise ConfigurationError(f"proxy must be a URL string, got {type(proxy).__name__}.")
+        result["proxy"] = _proxy(options["proxy"])
     verify = options.get("verify", True)
     cert = options.get("cert")
     if isinstance(verify, bool) and cert is None:
@@ -240,6 +236,22 @@ def _transport_options(options: ClientOptions) -> dict[str, Any]:
         return result
     result["verify"] = _ssl_context(verify, cert)
     return result
+
+
+def _proxy(proxy: object) -> httpx.Proxy:
+    """A checked proxy: an http, https or socks5 URL with a host."""
+    if not isinstance(proxy, (str, httpx.URL)):
+        raise ConfigurationError(f"proxy must be a URL string, got {type(proxy).__name__}.")
+    try:
+        parts = urlsplit(str(proxy))
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if parts is None or not port_ok or parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+        raise ConfigurationError(  # the URL is not echoed: it may hold a password
+            "proxy must be an http, https or socks5 URL with a host and a valid port."
+        )
+    return httpx.Proxy(str(proxy))
 
 
 def _ssl_context(verify: object, cert: object) -> ssl.SSLContext:
