@@ -53,6 +53,7 @@ class _Exchange:
     replayed: bool = False
     status: int = 0
     started: bool = False
+    logged: bool = False
 
 
 class SandboxApp:
@@ -118,7 +119,8 @@ class SandboxApp:
             failure = ApiError(500, "internal_error", "The sandbox failed; see its log.")
             await self._send(exchange, send, self._problem(exchange, failure), 0)
         finally:
-            self._log(exchange)
+            if not exchange.logged:
+                self._log(exchange)
 
     async def _read_body(self, receive: Any) -> bytes:
         chunks: list[bytes] = []
@@ -167,7 +169,7 @@ class SandboxApp:
         faulty = self.faults.applies(exchange.path)
         if faulty:
             if self.faults.should_drop():
-                await drop_connection(send)
+                await self._drop(exchange, send)
                 return None, 0
             if self.faults.faults.latency_ms > 0:
                 await asyncio.sleep(self.faults.faults.latency_ms / 1000)
@@ -210,9 +212,14 @@ class SandboxApp:
         if self.config.validate_responses:
             reply = self._validated(exchange, op, reply)
         if faulty and self.faults.should_drop(after=True):
-            await drop_connection(send)
+            await self._drop(exchange, send)
             return None, 0
         return reply, resume_after
+
+    async def _drop(self, exchange: _Exchange, send: Any) -> None:
+        """Log the request (status 0), then close its connection without a response."""
+        self._log(exchange)
+        await drop_connection(send)
 
     def _authenticate(self, exchange: _Exchange) -> str:
         op = exchange.operation
@@ -303,6 +310,7 @@ class SandboxApp:
     ) -> None:
         exchange.status = reply.status
         exchange.started = True
+        self._log(exchange)
         headers = {**reply.headers, "X-Request-ID": exchange.request_id}
         if exchange.replayed:
             headers["Idempotent-Replayed"] = "true"
@@ -344,6 +352,7 @@ class SandboxApp:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def _log(self, exchange: _Exchange) -> None:
+        exchange.logged = True
         self.state.record_request(
             RequestRecord(
                 request_id=exchange.request_id,

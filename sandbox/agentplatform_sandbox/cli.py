@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 from collections.abc import Sequence
+from types import FrameType
 
 import uvicorn
 
@@ -60,8 +62,12 @@ def build_app(args: argparse.Namespace) -> SandboxApp:
     return SandboxApp(state, config, FaultInjector(faults))
 
 
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Serve until Ctrl-C or SIGTERM."""
+    """Serve until Ctrl-C or SIGTERM, then exit with status 0."""
     args = parser().parse_args(argv)
     app = build_app(args)
     sock = bind_socket(args.host, args.port)
@@ -70,7 +76,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"Agent Platform sandbox at http://{shown}:{port}", flush=True)
     print(f"API key: {args.api_key} (tenant {DEFAULT_TENANT})", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
+    # uvicorn shuts down gracefully, then raises the signal again for the previous handler.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         uvicorn.Server(uvicorn_config(app, args.log_level)).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
     finally:
         sock.close()
