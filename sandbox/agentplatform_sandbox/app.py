@@ -68,7 +68,7 @@ class SandboxApp:
         self.state = state or SandboxState()
         self.config = config or SandboxConfig()
         self.faults = faults or FaultInjector()
-        self.rate_limiter = RateLimiter(self.config.rate_limit_per_min, self.state.clock)
+        self.rate_limiter = RateLimiter(self.config.rate_limit_per_min)
         self.worker = BackgroundWorker(self.state, self.config)
         self.operations = operations()
         missing = {op.operation_id for op in self.operations} - set(HANDLERS)

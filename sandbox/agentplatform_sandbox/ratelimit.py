@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import math
 import threading
-
-from .clock import Clock
+import time
+from collections.abc import Callable
 
 
 class RateLimiter:
-    """`per_minute` requests per key per minute, with bursts up to the same number."""
+    """`per_minute` requests per key per minute, with bursts up to the same number.
 
-    def __init__(self, per_minute: int, clock: Clock) -> None:
+    Buckets refill on real (monotonic) time unless another time source is given.
+    """
+
+    def __init__(self, per_minute: int, now: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
-        self._clock = clock
+        self._now = now
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def acquire(self, key: str) -> int | None:
         """Take one token for `key`; return None, or the seconds to wait when empty."""
         rate = self.per_minute / 60.0
-        now = self._clock.now()
+        now = self._now()
         with self._lock:
             tokens, last = self._buckets.get(key, (float(self.per_minute), now))
             tokens = min(float(self.per_minute), tokens + max(0.0, now - last) * rate)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 from agentplatform_sandbox import Faults, Sandbox, SandboxApp
+from agentplatform_sandbox.domains import HANDLERS
 from agentplatform_sandbox.faults import ConnectionDropped, FaultInjector
+from agentplatform_sandbox.replies import Reply
 
 from .helpers import assert_problem
 
@@ -123,3 +125,24 @@ async def test_drop_without_a_socket_raises() -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as http:
         with pytest.raises(ConnectionDropped):
             await http.get("/v1/entities")
+
+
+def test_a_failing_handler_is_a_500_problem(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(ctx: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(HANDLERS, "listEntities", broken)
+    problem = assert_problem(client.get("/v1/entities"), 500, "internal_error")
+    assert "boom" not in problem["detail"]
+
+
+def test_a_response_that_breaks_the_spec_becomes_a_500(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(HANDLERS, "getHealth", lambda ctx: Reply(200, {"status": "ok"}))
+    problem = assert_problem(client.get("/v1/health"), 500, "invalid_response")
+    assert "version: is required" in problem["detail"]
+    monkeypatch.setitem(HANDLERS, "getHealth", lambda ctx: Reply(418, None))
+    assert "status 418 is not documented" in client.get("/v1/health").json()["detail"]

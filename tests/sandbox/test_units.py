@@ -10,6 +10,7 @@ from agentplatform_sandbox.clock import ManualClock, SystemClock
 from agentplatform_sandbox.ontology import Ontology
 from agentplatform_sandbox.pagination import decode_cursor, encode_cursor
 from agentplatform_sandbox.problems import ApiError
+from agentplatform_sandbox.ratelimit import RateLimiter
 from agentplatform_sandbox.signing import sign
 from agentplatform_sandbox.spec import spec_text
 from agentplatform_sandbox.timeutil import instant_us, iso, parse_datetime
@@ -107,3 +108,13 @@ def test_loopback_detection() -> None:
 
 def test_spec_text_is_the_repository_file() -> None:
     assert spec_text().startswith("openapi: 3.1.0")
+
+
+def test_rate_limiter_refills_over_time() -> None:
+    now = [0.0]
+    limiter = RateLimiter(60, now=lambda: now[0])
+    assert all(limiter.acquire("k") is None for _ in range(60))
+    assert limiter.acquire("k") == 1
+    now[0] += 1.0
+    assert limiter.acquire("k") is None
+    assert limiter.acquire("other") is None
