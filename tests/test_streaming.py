@@ -940,12 +940,14 @@ class _Body(httpx.SyncByteStream, httpx.AsyncByteStream):
             raise self.error
 
 
-def mock_client(mode: str, handler: Callable[[httpx.Request], httpx.Response]) -> Any:
+def mock_client(
+    mode: str, handler: Callable[[httpx.Request], httpx.Response], timeout: float | None = 5.0
+) -> Any:
     transport = httpx.MockTransport(handler)
     http: Any = (
-        httpx.Client(transport=transport)
+        httpx.Client(transport=transport, timeout=timeout)
         if mode == "sync"
-        else httpx.AsyncClient(transport=transport)
+        else httpx.AsyncClient(transport=transport, timeout=timeout)
     )
     cls = ap.Client if mode == "sync" else ap.AsyncClient
     return cls(http_client=http, api_key=API_KEY, base_url="http://sdk.test", max_retries=0)
@@ -1011,8 +1013,11 @@ async def test_a_read_timeout_that_exhausts_resumes_is_api_timeout_error(mode: s
         return sse_mock(reply_events()[:1], httpx.ReadTimeout("slow"))
 
     client = mock_client(mode, handler)
-    with pytest.raises(ap.APITimeoutError, match="No event arrived"):
+    with pytest.raises(ap.APITimeoutError, match="No event arrived on the stream for 5 s"):
         await consume(client.chat.stream("Say hello", max_resume_attempts=1))
+    unbounded = mock_client(mode, handler, timeout=None)
+    with pytest.raises(ap.APITimeoutError, match="for too long"):
+        await consume(unbounded.chat.stream("Say hello", max_resume_attempts=0))
 
 
 async def test_the_per_call_timeout_sets_the_idle_timeout(mode: str) -> None:

@@ -306,10 +306,8 @@ class _Session:
         )
 
     def _idle_message(self) -> str:
-        return (
-            f"No event arrived on the stream for {self.idle:g} s; "
-            "raise idle_timeout= if the reply is slow."
-        )
+        waited = "too long" if self.idle is None else f"{self.idle:g} s"
+        return f"No event arrived on the stream for {waited}; raise idle_timeout= if it is slow."
 
     def dropped(self, cause: BaseException) -> float:
         """The wait before resuming after `cause`, or raise the error that ends the stream.
