@@ -502,16 +502,20 @@ async def test_an_error_status_on_resume_is_raised(server: HTTPServer, make_clie
         await consume(client.chat.stream("Say hello"))
 
 
-async def test_events_without_ids_cannot_be_resumed(server: HTTPServer, client: Any) -> None:
-    serve(
+@pytest.mark.parametrize("event_id", [None, "caf\u00e9-1"])
+async def test_events_without_usable_ids_cannot_be_resumed(
+    server: HTTPServer, client: Any, event_id: str | None
+) -> None:
+    script = serve(
         server,
         lambda _: sse_response(
-            [sse(None, "message.delta", {"content": "Hi"}), b"event: message.delta\ndata: {"],
+            [sse(event_id, "message.delta", {"content": "Hi"}), b"event: message.delta\ndata: {"],
             cut=True,
         ),
     )
     with pytest.raises(ap.APIConnectionError, match="no event ids"):
         await consume(client.chat.stream("Say hello"))
+    assert len(script.requests) == 1
 
 
 # --- error events, unknown events, bad data -------------------------------------------------

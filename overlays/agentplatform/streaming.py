@@ -319,9 +319,10 @@ class _Session:
         error = self._error_for(cause)
         if self.failures >= self.max_resume_attempts:
             raise error
-        if self.delivered and not self.last_id:
+        if self.delivered and not (self.last_id and self.last_id.isascii()):
             raise APIConnectionError(
-                f"{error} The server sent no event ids, so the stream cannot be resumed.",
+                f"{error} The server sent no event ids (or ids that cannot go in a "
+                "Last-Event-ID header), so the stream cannot be resumed.",
                 request_id=self.request_id,
             ) from cause
         self.failures += 1
