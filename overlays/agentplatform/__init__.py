@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ._operation import RequestOptions
     from .pagination import AsyncPaginator, SyncPaginator
     from .raw_response import RawResponse
+    from .resources.research import ResearchFailedError, WaitTimeoutError
+    from .streaming import AsyncChatStream, ChatStream, ChatStreamEvent, UnknownStreamEvent
 
 # Loaded on first use, so `import agentplatform` stays cheap: the generated models
 # (dozens of attrs classes) are only built when a client or a model is needed.
@@ -48,6 +50,12 @@ _LAZY = {
     "AsyncPaginator": ".pagination",
     "SyncPaginator": ".pagination",
     "RawResponse": ".raw_response",
+    "ResearchFailedError": ".resources.research",
+    "WaitTimeoutError": ".resources.research",
+    "AsyncChatStream": ".streaming",
+    "ChatStream": ".streaming",
+    "ChatStreamEvent": ".streaming",
+    "UnknownStreamEvent": ".streaming",
 }
 _LAZY_MODULES = frozenset({"sse", "types", "webhooks"})
 
@@ -73,10 +81,13 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AgentPlatformError",
+    "AsyncChatStream",
     "AsyncClient",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "ChatStream",
+    "ChatStreamEvent",
     "Client",
     "ConfigurationError",
     "ConflictError",
@@ -87,9 +98,12 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RequestOptions",
+    "ResearchFailedError",
     "StreamError",
     "SyncPaginator",
+    "UnknownStreamEvent",
     "UnprocessableEntityError",
+    "WaitTimeoutError",
     "WebhookVerificationError",
     "__version__",
     "sse",
