@@ -68,6 +68,16 @@ def test_the_tour_against_a_given_server(cli: Cli, sandbox: Any, monkeypatch: An
     assert sandbox.state.entities()  # the data went to that server
 
 
+def test_the_tour_against_a_profile(cli: Cli, sandbox: Any, config_file: Any) -> None:
+    config_file.parent.mkdir(parents=True)
+    config_file.write_text(
+        f'[profiles.sb]\napi_key = "{sandbox.api_key}"\nbase_url = "{sandbox.url}"\n'
+    )
+    result = cli("demo", "--plain", "--profile", "sb")
+    assert result.code == 0, result.err
+    assert f"Server:  {sandbox.url} (the tour writes demo data there)" in result.out
+
+
 def test_a_failing_step_stops_the_tour_with_exit_1(
     cli: Cli, sandbox: Any, monkeypatch: Any
 ) -> None:

@@ -211,7 +211,8 @@ def sandbox(**options: Any) -> int:
     "--base-url",
     default=None,
     metavar="URL",
-    help="Tour this server instead of an in-process sandbox (writes demo data there).",
+    help="Tour this server instead of an in-process sandbox (writes demo data there; "
+    "the webhook step needs a server that can reach this machine).",
 )
 @profile_option
 @click.option("--plain", is_flag=True, help="Plain text even on a terminal.")
@@ -219,7 +220,8 @@ def sandbox(**options: Any) -> int:
 def demo(base_url: str | None, profile: str | None, plain: bool, research_step_s: float) -> int:
     """A guided tour of the SDK: each step explains itself, shows its code and runs it.
 
-    Starts an in-process sandbox (stopped at the end) unless --base-url is given.
+    Starts an in-process sandbox (stopped at the end) unless --base-url or --profile
+    names a server.
     """
     from .demo.tour import run_tour
 

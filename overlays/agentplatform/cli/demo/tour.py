@@ -55,13 +55,13 @@ def run_tour(
     research_step_s: float = 0.5,
     webhook_timeout: float = 10.0,
 ) -> int:
-    """Run every step; against `base_url` if given, else an in-process sandbox.
+    """Run every step against an in-process sandbox, or the server `base_url`/`profile` name.
 
     Returns 0 when every step ran; a failing step stops the tour (and the sandbox).
     """
     presenter: Presenter = PlainPresenter() if plain or not is_terminal() else RichPresenter()
     with contextlib.ExitStack() as stack:
-        if base_url is None:
+        if base_url is None and profile is None:
             url, key = stack.enter_context(_local_sandbox(research_step_s))
             client = stack.enter_context(
                 ap.Client(base_url=url, api_key=key, config_file=Path(os.devnull))
