@@ -78,6 +78,22 @@ def test_the_tour_against_a_profile(cli: Cli, sandbox: Any, config_file: Any) ->
     assert f"Server:  {sandbox.url} (the tour writes demo data there)" in result.out
 
 
+def test_pause_waits_for_enter_before_each_step(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    prompts: list[str] = []
+
+    def enter(prompt: str) -> str:
+        prompts.append(prompt)
+        if len(prompts) == 9:
+            raise EOFError
+        return ""
+
+    monkeypatch.setattr("builtins.input", enter)
+    result = cli("demo", "--plain", "--pause", "--research-step-s", "0")
+    assert result.code == 0, result.err
+    assert prompts[0] == "\nPress Enter for step 1 (Health) "
+    assert len(prompts) == 9
+
+
 def test_a_failing_step_stops_the_tour_with_exit_1(
     cli: Cli, sandbox: Any, monkeypatch: Any
 ) -> None:

@@ -216,8 +216,11 @@ def sandbox(**options: Any) -> int:
 )
 @profile_option
 @click.option("--plain", is_flag=True, help="Plain text even on a terminal.")
+@click.option("--pause", is_flag=True, help="Wait for Enter before each step.")
 @click.option("--research-step-s", type=click.FloatRange(min=0), default=0.5, hidden=True)
-def demo(base_url: str | None, profile: str | None, plain: bool, research_step_s: float) -> int:
+def demo(
+    *, base_url: str | None, profile: str | None, plain: bool, pause: bool, research_step_s: float
+) -> int:
     """A guided tour of the SDK: each step explains itself, shows its code and runs it.
 
     Starts an in-process sandbox (stopped at the end) unless --base-url or --profile
@@ -226,7 +229,11 @@ def demo(base_url: str | None, profile: str | None, plain: bool, research_step_s
     from .demo.tour import run_tour
 
     return run_tour(
-        base_url=base_url, profile=profile, plain=plain, research_step_s=research_step_s
+        base_url=base_url,
+        profile=profile,
+        plain=plain,
+        pause=pause,
+        research_step_s=research_step_s,
     )
 
 

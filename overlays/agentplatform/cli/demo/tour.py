@@ -47,17 +47,24 @@ def _local_sandbox(research_step_s: float) -> Iterator[tuple[str, str]]:
         yield sandbox.url, sandbox.api_key
 
 
+def _wait_for_enter(number: int, title: str) -> None:
+    with contextlib.suppress(EOFError):
+        input(f"\nPress Enter for step {number} ({title}) ")
+
+
 def run_tour(
     *,
     base_url: str | None = None,
     profile: str | None = None,
     plain: bool = False,
+    pause: bool = False,
     research_step_s: float = 0.5,
     webhook_timeout: float = 10.0,
 ) -> int:
     """Run every step against an in-process sandbox, or the server `base_url`/`profile` name.
 
     Returns 0 when every step ran; a failing step stops the tour (and the sandbox).
+    With `pause`, each step waits for Enter first (end of input goes on without waiting).
     """
     presenter: Presenter = PlainPresenter() if plain or not is_terminal() else RichPresenter()
     with contextlib.ExitStack() as stack:
@@ -83,6 +90,8 @@ def run_tour(
         )
         tour = Tour(webhook_timeout=webhook_timeout)
         for number, step in enumerate(STEPS, start=1):
+            if pause:
+                _wait_for_enter(number, step.title)
             presenter.step(number, len(STEPS), step.title, step.why, step.code)
             try:
                 step.run(client, tour)
