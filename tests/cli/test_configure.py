@@ -194,6 +194,17 @@ def test_an_invalid_existing_file_is_reported_not_overwritten(
     assert config_file.read_text() == "not = [toml"
 
 
+def test_the_profile_named_by_the_environment(
+    cli: Cli, stdin: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENTPLATFORM_PROFILE", "staging")
+    stdin(KEY)
+    result = cli("configure", "--api-key-stdin")
+    assert result.code == 0
+    assert list(load_profiles(config_file)) == ["staging"]
+    assert "--profile staging" in result.out
+
+
 def test_warns_when_the_environment_key_wins(
     cli: Cli, stdin: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from .._config import (
     DEFAULT_PROFILE,
     ENV_API_KEY,
+    ENV_PROFILE,
     config_file_path,
     load_profiles,
     resolve_settings,
@@ -53,7 +54,7 @@ def configure(
     api_key_stdin: bool,
 ) -> int:
     """Write (or update) a profile; the key is validated but never shown."""
-    name = profile or DEFAULT_PROFILE
+    name = profile or os.environ.get(ENV_PROFILE, "").strip() or DEFAULT_PROFILE
     path = config_file_path()
     existing: dict[str, Any] = dict(load_profiles(path).get(name, {}))
     key = read_key(from_stdin=api_key_stdin, existing=existing.get("api_key"))
