@@ -115,7 +115,14 @@ class AsyncPipeline(Pipeline):
                 await self._last_chance()
             raise
         finally:
-            if not self._closed:
+            if self._detached and not self._closed:
+                self._closed = True
+                if self._spool is not None:
+                    self._spool.close()
+                if self._atexit:
+                    atexit.unregister(self._at_exit)
+                    self._atexit = False
+            elif not self._closed:
                 self._ready = self._started = False
 
     async def _step(self, cap: float | None = None) -> bool:
@@ -136,16 +143,18 @@ class AsyncPipeline(Pipeline):
             callbacks = self._prepare(batch)
         if action == "spool":
             batch.forget_body()
-        elif not batch.settled:
+        elif not batch.finished:
             if batch.lines is None:
                 callbacks += await asyncio.to_thread(self._load, batch)
-            if not batch.settled:
+            if not batch.finished:
                 callbacks += await self._deliver(batch)
         for awaitable in run_callbacks(callbacks):
             try:
                 await awaitable
             except Exception:
                 logger.exception("telemetry callback raised")
+        if batch.finished:
+            self._settle(batch)
         return True
 
     async def _deliver(self, batch: Batch) -> list[Callback]:

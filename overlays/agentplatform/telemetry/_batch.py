@@ -81,7 +81,7 @@ class Batch:
     retry_at: float = 0.0
     replayed: bool = False
     prepared: bool = False
-    settled: bool = False
+    finished: bool = False
 
     def body(self, field: str) -> bytes:
         """The JSON body: `{"<field>": [records...]}`."""

@@ -119,7 +119,7 @@ def monitor(
                 if summarize_input is not None:
                     input_data = summarize_input(*args, **kwargs)
                 elif capture_input:
-                    input_data = _inputs(args, kwargs)
+                    input_data = _inputs(args, kwargs) or None
                 prediction = None
                 if error is None and summarize_output is not None:
                     prediction = summarize_output(result)

@@ -124,6 +124,7 @@ class Pipeline:
         self._spool_blocked = False
         self._warned_closed = False
         self._atexit = False
+        self._detached = False
         _live.add(self)
 
     def _new_locks(self) -> None:
@@ -161,7 +162,7 @@ class Pipeline:
         """The slow path of `put`: disabled, closed, or not started yet."""
         if not self.config.enabled:
             return False
-        if self._closed:
+        if self._closed or self._detached:
             with self._lock:
                 self._dropped += 1
             if not self._warned_closed:
@@ -242,6 +243,13 @@ class Pipeline:
             return False
         return not self._pending or self._pending[0].first_pos > target
 
+    def detach(self) -> None:
+        """The owning client was garbage-collected: the exporter delivers what is queued,
+        then ends. Lock-free, as it runs from a finalizer; the exporter's idle wake-ups
+        (every `flush_interval`) notice it."""
+        self._ready = False
+        self._detached = True
+
     def _needs_start_for_flush(self) -> bool:
         return bool(self._queue) or self.config.spool_dir is not None
 
@@ -274,7 +282,7 @@ class Pipeline:
 
     def _next_step(self, now: float) -> Step:
         """Called with the lock held: what the exporter does next."""
-        if self._stopping:
+        if self._stopping or (self._detached and not self._pending and not self._queue):
             return ("stop", None)
         if self._pending:
             head = self._pending[0]
@@ -285,7 +293,7 @@ class Pipeline:
             return ("wait", head.retry_at - now)
         if not self._queue:
             self._since = None
-            return ("wait", None)
+            return ("wait", self.config.flush_interval)
         if self._due(now):
             return ("send", self._take())
         assert self._since is not None
@@ -297,6 +305,8 @@ class Pipeline:
         if size == 0:
             return False
         if size >= self._batch_size or self._flush_target > self._next_pos - size:
+            return True
+        if self._detached:
             return True
         if self._since is None:
             self._since = now
@@ -339,7 +349,7 @@ class Pipeline:
         if len(lines) != batch.count:
             batch.count = len(lines)
             if not lines:
-                self._settle(batch)
+                batch.finished = True
                 return callbacks
         if self._spool is not None and not self._spool_blocked:
             try:
@@ -351,6 +361,7 @@ class Pipeline:
                     self._spool.directory,
                 )
             except OSError as exc:
+                self._spool_blocked = True
                 logger.warning("telemetry spool write failed (%s); batch kept in memory", exc)
         return callbacks
 
@@ -366,13 +377,13 @@ class Pipeline:
             batch.spool = None
             with self._lock:
                 self._failed += batch.count
-            self._settle(batch)
+            batch.finished = True
             return self._error_callbacks(exc, [])
         return []
 
     def _settle(self, batch: Batch) -> None:
-        """Forget a batch that is done with (acknowledged, failed, or emptied)."""
-        batch.settled = True
+        """Forget a finished batch (acknowledged, failed, or emptied), once its callbacks ran,
+        so that `flush()` returns after them."""
         with self._lock:
             try:
                 self._pending.remove(batch)
@@ -422,7 +433,7 @@ class Pipeline:
                 callbacks.append((self.config.on_error, (error, [record] if record else [])))
         if self.config.on_success is not None:
             callbacks.append((self.config.on_success, (result,)))
-        self._settle(batch)
+        batch.finished = True
         return callbacks
 
     def _attempt_failed(self, batch: Batch, error: BaseException) -> list[Callback]:
@@ -448,16 +459,17 @@ class Pipeline:
         return self._failed_for_good(batch, error)
 
     def _retry_delay(self, attempt: int, error: BaseException) -> float:
-        wait = None
-        if isinstance(error, APIStatusError) and error.headers:
-            wait = _retry.retry_after_seconds(httpx.Headers(error.headers))
-        if wait is not None:
-            return min(wait, MAX_RETRY_AFTER_S)
+        """Exponential backoff with jitter; a longer `Retry-After` of the service wins."""
         cap = min(
             self.config.retry_max_delay,
-            self.config.retry_initial_delay * 2.0 ** (attempt - 1),
+            self.config.retry_initial_delay * 2.0 ** min(attempt - 1, 32),
         )
-        return cap / 2 + random.uniform(0.0, cap / 2)
+        delay = cap / 2 + random.uniform(0.0, cap / 2)
+        if isinstance(error, APIStatusError) and error.headers:
+            wait = _retry.retry_after_seconds(httpx.Headers(error.headers))
+            if wait is not None:
+                delay = max(delay, min(wait, MAX_RETRY_AFTER_S))
+        return delay
 
     def _split(self, batch: Batch) -> list[Callback]:
         """The batch was too large (413): replace it by two halves with new keys."""
@@ -501,7 +513,7 @@ class Pipeline:
                 exc_info=(type(error), error, error.__traceback__),
             )
         records = [json.loads(line) for line in batch.lines or ()]
-        self._settle(batch)
+        batch.finished = True
         return self._error_callbacks(error, records)
 
     def _error_callbacks(self, error: BaseException, records: list[Any]) -> list[Callback]:

@@ -28,6 +28,7 @@ logger = logging.getLogger("agentplatform.telemetry")
 
 SUFFIX = ".jsonl"
 _TMP_PREFIX = ".tmp-"
+_TMP_SUFFIX = ".part"
 _LOCK_NAME = ".lock"
 _STALE_TMP_S = 600.0
 FORMAT_VERSION = 1
@@ -74,6 +75,8 @@ class Spool:
         self._remove_stale_temporaries()
         found = []
         for path in sorted(self.directory.glob("*" + SUFFIX)):
+            if path.name.startswith("."):
+                continue
             entry = self._read_header(path)
             if entry is not None:
                 found.append(entry)
@@ -112,7 +115,7 @@ class Spool:
             self._names += 1
             name = f"{time.time_ns():020d}-{os.getpid()}-{self._names:06d}{SUFFIX}"
         path = self.directory / name
-        tmp = self.directory / (_TMP_PREFIX + name)
+        tmp = self.directory / (_TMP_PREFIX + name + _TMP_SUFFIX)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
@@ -142,8 +145,10 @@ class Spool:
 
     def delete(self, entry: SpoolFile) -> None:
         """Remove an acknowledged batch."""
-        with contextlib.suppress(FileNotFoundError):
+        try:
             entry.path.unlink()
+        except FileNotFoundError:
+            return
         with self._mutex:
             self.used_bytes = max(0, self.used_bytes - entry.size)
 
@@ -187,7 +192,7 @@ class Spool:
 
     def _remove_stale_temporaries(self) -> None:
         now = time.time()
-        for tmp in self.directory.glob(_TMP_PREFIX + "*"):
+        for tmp in self.directory.glob(_TMP_PREFIX + "*" + _TMP_SUFFIX):
             with contextlib.suppress(OSError):
                 if now - tmp.stat().st_mtime > _STALE_TMP_S:
                     tmp.unlink()

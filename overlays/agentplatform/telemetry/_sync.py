@@ -63,10 +63,15 @@ class SyncPipeline(Pipeline):
         while True:
             try:
                 if not self._step():
-                    return
+                    break
             except Exception:
                 logger.exception("telemetry exporter error; it carries on")
                 self._wake_event.wait(_ERROR_PAUSE_S)
+        if self._detached and not self._closed:
+            self._closed = True
+            self._unregister()
+        if self._closed and self._spool is not None:
+            self._spool.close()
 
     def _step(self) -> bool:
         self._wake_event.clear()
@@ -80,11 +85,13 @@ class SyncPipeline(Pipeline):
         callbacks = self._prepare(batch)
         if action == "spool":
             batch.forget_body()
-        elif not batch.settled:
+        elif not batch.finished:
             callbacks += self._load(batch)
-            if not batch.settled:
+            if not batch.finished:
                 callbacks += self._deliver(batch)
         run_callbacks(callbacks)
+        if batch.finished:
+            self._settle(batch)
         return True
 
     def _deliver(self, batch: Batch) -> list[Callback]:

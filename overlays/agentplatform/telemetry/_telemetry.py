@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -199,6 +200,7 @@ class Telemetry(_TelemetryBase):
         self.config = _config(config)
         self._records: SyncPipeline = SyncPipeline(TELEMETRY, self.config, run, sampled=True)
         self._events: SyncPipeline = SyncPipeline(EVENTS, self.config, run, sampled=False)
+        weakref.finalize(self, _detach, self._records, self._events)
 
     def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
         """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped."""
@@ -289,6 +291,7 @@ class AsyncTelemetry(_TelemetryBase):
         self.config = _config(config)
         self._records: AsyncPipeline = AsyncPipeline(TELEMETRY, self.config, run, sampled=True)
         self._events: AsyncPipeline = AsyncPipeline(EVENTS, self.config, run, sampled=False)
+        weakref.finalize(self, _detach, self._records, self._events)
 
     async def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
         """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped."""
@@ -358,6 +361,11 @@ class AsyncTelemetry(_TelemetryBase):
         deadline = _Deadline(timeout)
         done = await self._records.aclose(deadline.remaining())
         return await self._events.aclose(deadline.remaining()) and done
+
+
+def _detach(*pipelines: SyncPipeline | AsyncPipeline) -> None:
+    for pipeline in pipelines:
+        pipeline.detach()
 
 
 class _Deadline:

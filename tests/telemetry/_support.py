@@ -1,0 +1,128 @@
+"""Helpers of the telemetry tests: fake senders, built events, sandbox checks."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from agentplatform._http import GENERATED_CLIENT, parse
+from agentplatform.telemetry import LlmEvent, TelemetryEventBuilder
+from agentplatform_api.models import BatchResult
+from agentplatform_sandbox import Sandbox
+
+TELEMETRY_PATH = "/v1/telemetry/batch"
+
+
+def event(model: str = "gpt-4o-mini", **metadata: Any) -> LlmEvent:
+    """A small valid LLM event."""
+    builder = (
+        TelemetryEventBuilder(service="svc", model=model)
+        .prompt("What is our refund policy?", tokens=7)
+        .response("30 days.", tokens=3, finish_reason="stop")
+        .latency(12.5)
+        .cost(0.0002)
+    )
+    if metadata:
+        builder.metadata(metadata)
+    return builder.build()
+
+
+def accepted_ids(sandbox: Sandbox) -> list[str]:
+    """The event ids the sandbox accepted, in arrival order."""
+    return sandbox.state.telemetry_event_ids()
+
+
+def assert_exactly_once(sandbox: Sandbox, expected: list[str]) -> None:
+    """Every expected id was accepted once, none is missing, none is extra."""
+    ids = accepted_ids(sandbox)
+    repeats = {i: n for i, n in Counter(ids).items() if n > 1}
+    assert not repeats, f"accepted more than once: {list(repeats)[:5]}"
+    missing = set(expected) - set(ids)
+    assert not missing, f"{len(missing)} of {len(expected)} never accepted"
+    assert len(ids) == len(expected)
+
+
+def result(accepted: int, duplicates: int = 0, rejected: list[Any] | None = None) -> BatchResult:
+    return BatchResult.from_dict(
+        {"accepted": accepted, "duplicates": duplicates, "rejected": rejected or []}
+    )
+
+
+class FakeSender:
+    """Stands in for `SyncRunner.run`: records each call and answers with a script.
+
+    Each answer is a BatchResult, an exception to raise, or a callable of the call.
+    Without a scripted answer every record is accepted. `gate` (when cleared) holds the
+    exporter inside a send, to simulate a stuck service.
+    """
+
+    def __init__(self, answers: list[Any] | None = None) -> None:
+        self.answers = list(answers or [])
+        self.calls: list[dict[str, Any]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.entered = threading.Event()
+        self.lock = threading.Lock()
+
+    def __call__(self, call: Any) -> Any:
+        self.entered.set()
+        self.gate.wait()
+        body = decode(call)
+        with self.lock:
+            self.calls.append({"key": call.kwargs["idempotency_key"], "body": body, "call": call})
+            answer = self.answers.pop(0) if self.answers else None
+        if isinstance(answer, BaseException):
+            raise answer
+        if callable(answer):
+            answer = answer(call, body)
+        with self.lock:
+            self.calls[-1]["ok"] = True
+        if answer is None:
+            return result(len(body[next(iter(body))]))
+        return answer
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """Records of every request, failed attempts included."""
+        return [r for c in self.calls for r in c["body"][next(iter(c["body"]))]]
+
+    @property
+    def delivered(self) -> list[dict[str, Any]]:
+        """Records of the requests that were answered."""
+        return [r for c in self.calls if c.get("ok") for r in c["body"][next(iter(c["body"]))]]
+
+
+class AsyncFakeSender(FakeSender):
+    """The async twin of `FakeSender` (the gate is polled, not awaited)."""
+
+    async def __call__(self, call: Any) -> Any:  # type: ignore[override]
+        import asyncio
+
+        self.entered.set()
+        while not self.gate.is_set():  # noqa: ASYNC110 - the gate is a threading.Event
+            await asyncio.sleep(0.001)
+        return FakeSender.__call__(self, call)
+
+
+def decode(call: Any) -> dict[str, Any]:
+    """The JSON body of a batch call (gunzipped when needed)."""
+    import gzip
+    import json
+
+    content = call.kwargs["content"]
+    if call.kwargs.get("encoding") == "gzip":
+        content = gzip.decompress(content)
+    body: dict[str, Any] = json.loads(content)
+    return body
+
+
+def parse_batch(call: Any, response: httpx.Response) -> Any:
+    """Parse a response the way the runner does."""
+    return parse(call, response)
+
+
+Answer = Callable[[Any, dict[str, Any]], Any]
+__all__ = ["GENERATED_CLIENT", "TELEMETRY_PATH"]
