@@ -24,13 +24,14 @@ from .domains import HANDLERS
 from .faults import ConnectionDropped, FaultInjector, drop_connection
 from .idempotency import fingerprint
 from .ids import new_id
-from .problems import ApiError, FieldError, problem_body, validation_error
+from .problems import ApiError, problem_body
 from .ratelimit import RateLimiter
 from .replies import Reply, StreamReply
-from .schemas import check
+from .routing import Router
 from .spec import Operation, load_spec, operations, spec_text
 from .state import RequestRecord, SandboxState
-from .validation import compiled
+from .transport import parse_last_event_id, send_reply, send_stream
+from .validation import compiled, reply_problems
 from .worker import BackgroundWorker
 
 logger = logging.getLogger("agentplatform_sandbox")
@@ -71,6 +72,7 @@ class SandboxApp:
         self.rate_limiter = RateLimiter(self.config.rate_limit_per_min)
         self.worker = BackgroundWorker(self.state, self.config)
         self.operations = operations()
+        self.router = Router(self.operations)
         missing = {op.operation_id for op in self.operations} - set(HANDLERS)
         if missing:  # pragma: no cover - guards the spec and handlers staying in step
             raise RuntimeError(f"operations without a handler: {sorted(missing)}")
@@ -141,30 +143,13 @@ class SandboxApp:
             )
         return b"".join(chunks)
 
-    def _route(self, exchange: _Exchange) -> tuple[Operation, dict[str, str]]:
-        matches = [
-            (op, found) for op in self.operations if (found := op.match(exchange.path)) is not None
-        ]
-        for op, found in matches:
-            if op.method == exchange.method:
-                return op, found
-        if not matches:
-            raise ApiError(404, "route_not_found", f"No operation at {exchange.path}.")
-        allowed = ", ".join(sorted({op.method for op, _ in matches}))
-        raise ApiError(
-            405,
-            "method_not_allowed",
-            f"{exchange.path} allows {allowed}.",
-            headers={"Allow": allowed},
-        )
-
     async def _handle(
         self, exchange: _Exchange, raw_body: bytes, send: Any
     ) -> tuple[Reply | StreamReply | None, int]:
         """Run the pipeline; None means the connection was dropped."""
         if exchange.method == "GET" and exchange.path in ("/openapi.json", "/openapi.yaml"):
             return self._spec_reply(exchange), 0
-        op, path_params = self._route(exchange)
+        op, path_params = self.router.route(exchange.method, exchange.path)
         exchange.operation = op
         faulty = self.faults.applies(exchange.path)
         if faulty:
@@ -191,7 +176,7 @@ class SandboxApp:
             )
             body = parse_json(decoded, exchange.headers, op.body_required)
             checker.validate_body(body)
-        resume_after = _last_event_id(params)
+        resume_after = parse_last_event_id(params.get("Last-Event-ID"))
         exchange.idempotency_key = (
             params.get("Idempotency-Key") if exchange.method == "POST" else None
         )
@@ -266,19 +251,7 @@ class SandboxApp:
     def _validated(
         self, exchange: _Exchange, op: Operation, reply: Reply | StreamReply
     ) -> Reply | StreamReply:
-        headers = {**reply.headers, "X-Request-ID": exchange.request_id}
-        if isinstance(reply, StreamReply):
-            problems = compiled(op).response_problems(
-                reply.status, "text/event-stream", None, headers
-            )
-            for event in reply.events:
-                problems.extend(
-                    f"event {event.id}: {e.field} {e.message}"
-                    for e in check("ChatStreamEventData", event.data)
-                )
-        else:
-            media = reply.media_type if reply.body is not None else None
-            problems = compiled(op).response_problems(reply.status, media, reply.body, headers)
+        problems = reply_problems(op, reply, {**reply.headers, "X-Request-ID": exchange.request_id})
         if not problems:
             return reply
         logger.error("response of %s breaks the spec: %s", op.operation_id, problems)
@@ -314,42 +287,18 @@ class SandboxApp:
         headers = {**reply.headers, "X-Request-ID": exchange.request_id}
         if exchange.replayed:
             headers["Idempotent-Replayed"] = "true"
-        if isinstance(reply, StreamReply):
-            await self._stream(exchange, send, reply, headers, resume_after)
+        if isinstance(reply, Reply):
+            await send_reply(send, reply, headers)
             return
-        payload = reply.encode()
-        if payload:
-            headers["Content-Type"] = reply.media_type
-        headers["Content-Length"] = str(len(payload))
-        await send(
-            {"type": "http.response.start", "status": reply.status, "headers": _raw(headers)}
+        faulty = self.faults.applies(exchange.path)
+        await send_stream(
+            send,
+            reply,
+            headers,
+            resume_after=resume_after,
+            cut_after=self.faults.faults.cut_stream_after if faulty else None,
+            delay_s=self.config.stream_token_delay_s,
         )
-        await send({"type": "http.response.body", "body": payload})
-
-    async def _stream(
-        self,
-        exchange: _Exchange,
-        send: Any,
-        reply: StreamReply,
-        headers: dict[str, str],
-        resume_after: int,
-    ) -> None:
-        headers.update(
-            {"Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache"}
-        )
-        await send(
-            {"type": "http.response.start", "status": reply.status, "headers": _raw(headers)}
-        )
-        cut = self.faults.faults.cut_stream_after if self.faults.applies(exchange.path) else None
-        pending = [event for event in reply.events if event.id > resume_after]
-        for sent, event in enumerate(pending):
-            if cut is not None and sent >= cut:
-                await drop_connection(send)
-                return
-            await send({"type": "http.response.body", "body": event.encode(), "more_body": True})
-            if self.config.stream_token_delay_s > 0:
-                await asyncio.sleep(self.config.stream_token_delay_s)
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def _log(self, exchange: _Exchange) -> None:
         exchange.logged = True
@@ -368,22 +317,3 @@ class SandboxApp:
                 at=self.state.clock.now(),
             )
         )
-
-
-def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-
-
-def _last_event_id(params: dict[str, Any]) -> int:
-    raw = params.get("Last-Event-ID")
-    if raw is None:
-        return 0
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise validation_error(
-            [FieldError("Last-Event-ID", "must be a non-negative event id")], status=400
-        )
-    return value

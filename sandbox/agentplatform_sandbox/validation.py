@@ -11,7 +11,8 @@ from typing import Any
 import jsonschema
 
 from .problems import ApiError, FieldError, validation_error
-from .schemas import compile_schema, field_errors
+from .replies import Reply, StreamReply
+from .schemas import check, compile_schema, field_errors
 from .spec import Operation, Parameter, load_spec, resolve
 
 # Batch operations validate records one by one so one bad record does not fail the batch.
@@ -159,3 +160,20 @@ def compiled(operation: Operation) -> CompiledOperation:
         if media.endswith("json")
     }
     return CompiledOperation(operation, params, body, lenient, max_items, responses)
+
+
+def reply_problems(
+    operation: Operation, reply: Reply | StreamReply, headers: Mapping[str, str]
+) -> list[str]:
+    """How a reply to `operation` breaks the spec (stream events: `ChatStreamEventData`)."""
+    checker = compiled(operation)
+    if isinstance(reply, Reply):
+        media = reply.media_type if reply.body is not None or reply.raw else None
+        return checker.response_problems(reply.status, media, reply.body, headers)
+    problems = checker.response_problems(reply.status, "text/event-stream", None, headers)
+    for event in reply.events:
+        problems.extend(
+            f"event {event.id}: {e.field} {e.message}"
+            for e in check("ChatStreamEventData", event.data)
+        )
+    return problems

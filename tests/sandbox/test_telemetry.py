@@ -61,17 +61,19 @@ def test_gzip_dedup_and_rejections(client: httpx.Client, sandbox: Sandbox) -> No
         {"kind": "mystery", "event_id": "x"},
         "not an object",
         {"event_id": "no-kind"},
+        {"kind": ["llm_event"], "event_id": "list-kind"},
         llm("e1", 100),
     ]
     result = send(client, records, gzipped=True)
     assert result["accepted"] == 3
     assert result["duplicates"] == 1
     rejected = {item["index"]: item["problem"] for item in result["rejected"]}
-    assert sorted(rejected) == [3, 4, 5, 6]
+    assert sorted(rejected) == [3, 4, 5, 6, 7]
     assert fields(rejected[3]) == {"latency_ms": "must be >= 0"}
     assert fields(rejected[4]) == {"kind": "must be one of: llm_event, model_call, data_quality"}
     assert fields(rejected[5]) == {"record": "must be an object"}
     assert fields(rejected[6]) == {"kind": "is required"}
+    assert list(fields(rejected[7])) == ["kind"]
     assert all(p["status"] == 422 and p["code"] == "validation_failed" for p in rejected.values())
 
     again = send(client, [llm("e1", 100), llm("e2", 100)])

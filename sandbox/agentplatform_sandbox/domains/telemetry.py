@@ -25,7 +25,7 @@ def record_errors(record: Any) -> list[FieldError]:
     kind = record.get("kind")
     if kind is None:
         return [FieldError("kind", "is required")]
-    if kind not in KIND_SCHEMAS:
+    if not isinstance(kind, str) or kind not in KIND_SCHEMAS:
         return [FieldError("kind", "must be one of: " + ", ".join(KIND_SCHEMAS))]
     return check(KIND_SCHEMAS[kind], record)
 
