@@ -135,3 +135,14 @@ def test_config_defaults() -> None:
     assert (config.batch_size, config.flush_interval, config.max_queue_size) == (100, 1.0, 10_000)
     assert config.overflow == "drop_newest" and config.spool_dir == Path("/tmp/spool")
     assert config.sample_rate == 1.0 and config.compress is True
+
+
+def test_enqueue_times_match_datetime_formatting() -> None:
+    import random
+
+    rng = random.Random(5)
+    for created in [0.0, 1.9999999, 59.5, *(rng.uniform(0, 4e9) for _ in range(2000))]:
+        text = _records.iso(created)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", text)
+        expected = datetime.datetime.fromtimestamp(created, datetime.UTC)
+        assert abs((datetime.datetime.fromisoformat(text) - expected).total_seconds()) < 2e-6

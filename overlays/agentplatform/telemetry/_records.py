@@ -97,13 +97,23 @@ def instant(name: str, value: object) -> str:
     return value.isoformat()
 
 
+_second_text: tuple[int, str] = (-1, "")
+
+
 def iso(created: float) -> str:
-    """An enqueue time (`time.time()`) as RFC 3339 UTC text with microseconds."""
-    return (
-        datetime.datetime.fromtimestamp(created, _UTC)
-        .isoformat(timespec="microseconds")
-        .replace("+00:00", "Z")
-    )
+    """An enqueue time (`time.time()`) as RFC 3339 UTC text with microseconds.
+
+    Records of one batch mostly share their second, so its text is cached (as one tuple,
+    replaced whole, so threads never see half an update).
+    """
+    global _second_text
+    second = int(created // 1)
+    cached = _second_text
+    if cached[0] != second:
+        text = datetime.datetime.fromtimestamp(second, _UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        cached = _second_text = (second, text)
+    micros = min(int((created - second) * 1_000_000), 999_999)
+    return f"{cached[1]}.{micros:06d}Z"
 
 
 def json_default(value: Any) -> Any:

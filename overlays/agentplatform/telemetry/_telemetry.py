@@ -11,7 +11,7 @@ from agentplatform_api.models import BatchResult, LlmEventRecord
 
 from .._operation import Call
 from ..errors import ConfigurationError, InvalidParameterError
-from . import _records
+from . import _ids, _records
 from ._async import AsyncPipeline
 from ._batch import EVENTS, TELEMETRY
 from ._builder import LlmEvent, TelemetryEventBuilder
@@ -20,7 +20,7 @@ from ._monitor import P, R, monitor
 from ._records import Payload
 from ._stats import TelemetryStats
 from ._sync import SyncPipeline
-from ._trace import current_trace_context
+from ._trace import otel_ids
 
 DEFAULT_FLUSH_TIMEOUT = 30.0
 
@@ -72,9 +72,7 @@ def model_call_payload(
         payload["trace_id"] = _records.trace_id("trace_id", trace_id)
         payload["span_id"] = _records.span_id("span_id", span_id)
     else:
-        context = current_trace_context()
-        payload["trace_id"] = context.trace_id
-        payload["span_id"] = context.span_id
+        payload["trace_id"], payload["span_id"] = otel_ids() or (_ids.trace_id(), _ids.span_id())
     return payload
 
 
