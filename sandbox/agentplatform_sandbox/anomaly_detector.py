@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from .ids import new_id
 from .state import Stored, TenantStore
+from .stats import RollingStats
 from .vectors import as_floats
 
 MIN_SAMPLES = 8
@@ -46,7 +46,7 @@ def _number(value: Any) -> float | None:
     return found[0]
 
 
-def zscore(history: list[float], value: float) -> tuple[float, float] | None:
+def zscore(history: RollingStats, value: float) -> tuple[float, float] | None:
     """(z, mean) of `value` against `history`, once it holds `MIN_SAMPLES` values.
 
     The standard deviation is floored at 5% of the mean (and 1e-9) so that a flat
@@ -54,9 +54,8 @@ def zscore(history: list[float], value: float) -> tuple[float, float] | None:
     """
     if len(history) < MIN_SAMPLES:
         return None
-    mean = math.fsum(history) / len(history)
-    std = math.sqrt(math.fsum((x - mean) ** 2 for x in history) / len(history))
-    std = max(std, 0.05 * abs(mean), 1e-9)
+    mean = history.mean
+    std = max(history.std, 0.05 * abs(mean), 1e-9)
     return (value - mean) / std, mean
 
 
@@ -90,10 +89,9 @@ def detect(
             value = _number(record.get(metric))
             if value is None:
                 continue
-            history = store.series.setdefault((service, model, metric), [])
+            history = store.series.setdefault((service, model, metric), RollingStats(HISTORY))
             result = zscore(history, value)
-            history.append(value)
-            del history[:-HISTORY]
+            history.add(value)
             if result is None or abs(result[0]) <= Z_THRESHOLD:
                 continue
             z, mean = result

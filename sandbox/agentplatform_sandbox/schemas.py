@@ -14,7 +14,7 @@ import referencing.jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from .problems import FieldError
-from .spec import SCHEMA_REF, load_spec
+from .spec import SCHEMA_REF, load_spec, resolve
 from .timeutil import parse_datetime
 
 SPEC_URI = "urn:agentplatform:openapi"
@@ -49,26 +49,29 @@ def _registry() -> referencing.Registry[Any]:
     return registry
 
 
-def absolutize(schema: Any) -> Any:
-    """Copy `schema` with every local `$ref` pointed at the bundled spec."""
-    if isinstance(schema, dict):
-        return {
-            key: (
-                SPEC_URI + value
-                if key == "$ref" and isinstance(value, str) and value.startswith("#")
-                else absolutize(value)
-            )
-            for key, value in schema.items()
-        }
+def inline(schema: Any, document: dict[str, Any], stack: tuple[str, ...] = ()) -> Any:
+    """Copy `schema` with local `$ref`s replaced by what they name (faster to validate).
+
+    A recursive reference stays a `$ref`, pointed at the bundled spec.
+    """
     if isinstance(schema, list):
-        return [absolutize(item) for item in schema]
-    return schema
+        return [inline(item, document, stack) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        siblings = {k: inline(v, document, stack) for k, v in schema.items() if k != "$ref"}
+        if ref in stack:
+            return {**siblings, "$ref": SPEC_URI + ref}
+        target = inline(resolve(document, {"$ref": ref}), document, (*stack, ref))
+        return {**siblings, "allOf": [target]} if siblings else target
+    return {key: inline(value, document, stack) for key, value in schema.items()}
 
 
 def compile_schema(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
     """Build a validator for a schema taken from the spec."""
     return jsonschema.Draft202012Validator(
-        absolutize(copy.deepcopy(schema)), registry=_registry(), format_checker=FORMATS
+        inline(copy.deepcopy(schema), load_spec()), registry=_registry(), format_checker=FORMATS
     )
 
 

@@ -16,6 +16,7 @@ from .idempotency import IdempotencyStore
 from .ids import new_id
 from .ontology import Ontology
 from .replies import StreamReply
+from .stats import RollingStats
 from .timeutil import iso
 
 
@@ -38,7 +39,7 @@ class TenantStore:
     events: dict[str, Stored] = field(default_factory=dict)
     telemetry: list[Stored] = field(default_factory=list)
     telemetry_ids: set[str] = field(default_factory=set)
-    series: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
+    series: dict[tuple[str, str, str], RollingStats] = field(default_factory=dict)
     anomalies: dict[str, Stored] = field(default_factory=dict)
     memories: dict[str, Stored] = field(default_factory=dict)
     research: dict[str, Stored] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from agentplatform_sandbox.problems import ApiError
 from agentplatform_sandbox.ratelimit import RateLimiter
 from agentplatform_sandbox.signing import sign
 from agentplatform_sandbox.spec import spec_text
+from agentplatform_sandbox.stats import RollingStats
 from agentplatform_sandbox.timeutil import instant_us, iso, parse_datetime
 from agentplatform_sandbox.vectors import as_floats, cosine
 from agentplatform_sandbox.worker import is_loopback_url
@@ -81,9 +82,14 @@ def test_ontology_edge_cases() -> None:
 
 
 def test_detector_helpers() -> None:
-    assert zscore([1.0] * 7, 100.0) is None
-    result = zscore([100.0] * 8, 100.0)
-    assert result == (0.0, 100.0)
+    seven, eight = RollingStats(), RollingStats()
+    for _ in range(7):
+        seven.add(1.0)
+    for _ in range(8):
+        eight.add(100.0)
+    assert zscore(seven, 100.0) is None
+    assert zscore(eight, 100.0) == (0.0, 100.0)
+    assert zscore(eight, 110.0) == (2.0, 100.0)
     assert [z_severity(z) for z in (3.5, -5, 7, 11)] == ["low", "medium", "high", "critical"]
     assert [quality_severity(s) for s in (0.85, 0.92, 0.99)] == ["medium", "high", "critical"]
 
@@ -118,3 +124,15 @@ def test_rate_limiter_refills_over_time() -> None:
     now[0] += 1.0
     assert limiter.acquire("k") is None
     assert limiter.acquire("other") is None
+
+
+def test_rolling_stats_match_a_direct_computation() -> None:
+    stats = RollingStats(size=4)
+    for value in (1.0, 2.0, 3.0, 4.0, 10.0, 20.0):
+        stats.add(value)
+    window = [3.0, 4.0, 10.0, 20.0]
+    mean = sum(window) / 4
+    assert list(stats.values) == window
+    assert stats.mean == pytest.approx(mean)
+    assert stats.std == pytest.approx((sum((x - mean) ** 2 for x in window) / 4) ** 0.5)
+    assert RollingStats().std == 0.0
