@@ -245,3 +245,37 @@ def test_a_wake_for_a_closed_loop_is_ignored() -> None:
     assert pipeline._loop is not None and pipeline._loop.is_closed()
     pipeline._loop_thread = -1
     pipeline._wake()
+
+
+async def test_close_from_an_async_callback_does_not_wait_on_itself() -> None:
+    outcome: list[bool] = []
+    holder: dict[str, AsyncTelemetry] = {}
+
+    async def on_success(_: Any) -> None:
+        if not outcome:
+            await holder["t"].track(event())
+            outcome.append(await holder["t"].close())
+
+    telemetry = make(AsyncFakeSender(), batch_size=1, on_success=on_success)
+    holder["t"] = telemetry
+    await telemetry.track(event())
+    task = telemetry._records._task
+    assert task is not None
+    await asyncio.wait_for(task, 30)
+    assert outcome == [False]
+    stats = telemetry.stats()
+    assert (stats.sent, stats.dropped) == (1, 1)
+
+
+async def test_close_spools_records_of_a_task_that_never_started(tmp_path: Path) -> None:
+    telemetry = make(AsyncFakeSender(), spool_dir=tmp_path)
+
+    @telemetry.monitor("threaded")
+    def work() -> int:
+        return 1
+
+    await asyncio.to_thread(work)
+    assert telemetry._records._task is None
+    assert await telemetry._records.aclose(timeout=0.1) is False
+    assert telemetry.stats().spooled == 1
+    assert len(list(tmp_path.glob("telemetry/*.jsonl"))) == 1  # noqa: ASYNC240

@@ -533,3 +533,23 @@ def test_a_forked_child_starts_clean() -> None:
     sender.gate.set()
     assert telemetry.flush(10) and len(sender.records) == 3
     telemetry.close()
+
+
+def test_close_from_a_callback_does_not_wait_on_itself() -> None:
+    outcome: list[bool] = []
+    holder: dict[str, Telemetry] = {}
+
+    def on_success(_: Any) -> None:
+        if not outcome:
+            holder["t"].track(event())
+            outcome.append(holder["t"].close())
+
+    telemetry = make(FakeSender(), batch_size=1, on_success=on_success)
+    holder["t"] = telemetry
+    telemetry.track(event())
+    thread = telemetry._records._thread
+    assert thread is not None
+    thread.join(30)
+    assert outcome == [False] and not thread.is_alive()
+    stats = telemetry.stats()
+    assert (stats.sent, stats.dropped) == (1, 1)

@@ -233,7 +233,10 @@ class AsyncPipeline(Pipeline):
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         task = self._task
-        if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+        if task is not None and task is asyncio.current_task():  # from a callback
+            clean = False
+            self._stopping = True
+        elif task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
             clean = await self._wait_flushed(self._flush_mark(), deadline)
             self._stopping = True
             self._wake()

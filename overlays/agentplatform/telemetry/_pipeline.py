@@ -148,7 +148,9 @@ class Pipeline:
         item = (payload, event_id, time.time())
         with self._lock:
             queue = self._queue
-            if len(queue) >= self._maxsize and not self._make_room(may_block):
+            if self._closed or (len(queue) >= self._maxsize and not self._make_room(may_block)):
+                if self._closed:
+                    self._dropped += 1
                 return None
             queue.append(item)
             self._next_pos += 1
@@ -531,6 +533,13 @@ class Pipeline:
                 self._pending.clear()
             if self._flush_waiters:
                 self._progress.notify_all()
+        if (items or batches) and self._spool is None and self.config.spool_dir is not None:
+            spool = Spool(self.config.spool_dir, self.channel.name, self.config.spool_max_bytes)
+            try:
+                spool.open()  # batches left by others stay for the next start
+                self._spool = spool
+            except OSError as exc:
+                logger.warning("telemetry spool %s is unusable (%s)", spool.directory, exc)
         kept = lost = 0
         for batch in batches:
             if batch.spool is None and batch.items is not None:
@@ -561,7 +570,9 @@ class Pipeline:
                 "" if self.config.spool_dir else " (set spool_dir= to keep them)",
             )
         if kept:
-            logger.info("%d %s record(s) left in the spool for the next start", kept, self.channel)
+            logger.info(
+                "%d %s record(s) left in the spool for the next start", kept, self.channel.name
+            )
 
     def _spool_lines(self, key: str, lines: list[bytes]) -> int:
         """Spool lines at close; how many were kept."""

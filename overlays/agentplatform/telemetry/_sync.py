@@ -144,7 +144,11 @@ class SyncPipeline(Pipeline):
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         clean = True
-        if self._started and self._thread is not None:
+        if threading.current_thread() is self._thread:  # from a callback: cannot wait on itself
+            self._stopping = True
+            self._keep_leftovers(exporter_stopped=False)
+            clean = False
+        elif self._started and self._thread is not None:
             clean = self._wait_flushed(self._flush_mark(), deadline)
             self._stopping = True
             self._wake()
