@@ -8,8 +8,10 @@ logged, and the request ids of all attempts are left in `response.extensions`.
 
 from __future__ import annotations
 
+import ssl
 import time
 import uuid
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
@@ -96,6 +98,53 @@ def prepare(request: httpx.Request) -> None:
         request.headers["Idempotency-Key"] = str(uuid.uuid4())
 
 
+def network_error(exc: OSError, request: httpx.Request) -> httpx.TransportError:
+    """The httpx error for an `OSError` a transport let through.
+
+    httpcore's anyio backend passes TLS alerts raised while reading (`ssl.SSLError`, e.g.
+    a server demanding a client certificate) through unmapped.
+    """
+    message = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ssl.SSLError):
+        return httpx.ConnectError(message, request=request)
+    return httpx.ReadError(message, request=request)
+
+
+class _NetworkErrors(httpx.SyncByteStream):
+    """A response body stream whose `OSError`s become httpx errors (see `network_error`)."""
+
+    def __init__(self, inner: httpx.SyncByteStream, request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._inner
+        except OSError as exc:
+            raise network_error(exc, self._request) from exc
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncNetworkErrors(httpx.AsyncByteStream):
+    """A response body stream whose `OSError`s become httpx errors (see `network_error`)."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, request: httpx.Request) -> None:
+        self._inner = inner
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._inner:
+                yield chunk
+        except OSError as exc:
+            raise network_error(exc, self._request) from exc
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
 class RetryTransport(httpx.BaseTransport):
     """Wraps a transport with retries, idempotency keys and per-attempt logging."""
 
@@ -110,7 +159,10 @@ class RetryTransport(httpx.BaseTransport):
         while True:
             started = time.perf_counter()
             try:
-                response = self.inner.handle_request(request)
+                try:
+                    response = self.inner.handle_request(request)
+                except OSError as exc:
+                    raise network_error(exc, request) from exc
             except httpx.TransportError as exc:
                 log_attempt(request, attempt, started, error=exc)
                 if not self.policy.may_retry(request, attempt):
@@ -120,6 +172,8 @@ class RetryTransport(httpx.BaseTransport):
                 continue
             delay = self.policy.after_response(request, response, attempt, started, request_ids)
             if delay is None:
+                if isinstance(response.stream, httpx.SyncByteStream):
+                    response.stream = _NetworkErrors(response.stream, request)
                 return response
             response.close()
             sleep(delay)
@@ -143,7 +197,10 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         while True:
             started = time.perf_counter()
             try:
-                response = await self.inner.handle_async_request(request)
+                try:
+                    response = await self.inner.handle_async_request(request)
+                except OSError as exc:
+                    raise network_error(exc, request) from exc
             except httpx.TransportError as exc:
                 log_attempt(request, attempt, started, error=exc)
                 if not self.policy.may_retry(request, attempt):
@@ -153,6 +210,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 continue
             delay = self.policy.after_response(request, response, attempt, started, request_ids)
             if delay is None:
+                if isinstance(response.stream, httpx.AsyncByteStream):
+                    response.stream = _AsyncNetworkErrors(response.stream, request)
                 return response
             await response.aclose()
             await async_sleep(delay)

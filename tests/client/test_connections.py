@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ssl
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import agentplatform as ap
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -143,3 +145,55 @@ async def test_pool_is_idle_after_a_mix_of_outcomes(
             outcomes.append(type(exc).__name__)
     assert outcomes == ["Health", "RateLimitError", "APIResponseValidationError", "Health"]
     assert_nothing_checked_out(client)
+
+
+class _TLSAlertStream(httpx.AsyncByteStream, httpx.SyncByteStream):
+    """A body that fails like anyio does on a TLS alert: with a raw `ssl.SSLError`."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b'{"status": '
+        raise ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] alert")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield b'{"status": '
+        raise ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] alert")
+
+
+def _raising_transport(where: str, exc: OSError) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if where == "send":
+            raise exc
+        return httpx.Response(200, stream=_TLSAlertStream())
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.parametrize("where", ["send", "body"])
+@pytest.mark.parametrize(
+    "exc",
+    [ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] alert"), ConnectionResetError()],
+    ids=["ssl", "reset"],
+)
+async def test_raw_os_errors_become_connection_errors(
+    mode: str, where: str, exc: OSError, sleeps: list[float]
+) -> None:
+    transport = _raising_transport(where, exc)
+    if mode == "sync":
+        sync_client = ap.Client(
+            api_key=API_KEY,
+            base_url="http://h.invalid",
+            http_client=httpx.Client(transport=transport),
+        )
+        with pytest.raises(ap.APIConnectionError) as info:
+            sync_client.health()
+    else:
+        async_client = ap.AsyncClient(
+            api_key=API_KEY,
+            base_url="http://h.invalid",
+            http_client=httpx.AsyncClient(transport=transport),
+        )
+        with pytest.raises(ap.APIConnectionError) as info:
+            await async_client.health()
+    if where == "send":
+        assert len(sleeps) == 2  # retried like any network failure
+        assert type(exc).__name__ in str(info.value)
