@@ -248,15 +248,16 @@ _models_cache: dict[Any, tuple[type, ...]] = {}
 
 def _success_models(endpoint: Any) -> tuple[type, ...]:
     """The models an endpoint's parser may return for a success (every one but `Problem`)."""
+    parse_response = endpoint._parse_response
     try:
-        return _models_cache[endpoint]
+        return _models_cache[parse_response]
     except KeyError:
         pass
-    hint = getattr(endpoint._parse_response, "__annotations__", {}).get("return")
+    hint = getattr(parse_response, "__annotations__", {}).get("return")
     models = tuple(
         arg
         for arg in typing.get_args(hint)
         if isinstance(arg, type) and attrs.has(arg) and arg is not Problem
     )
-    _models_cache[endpoint] = models
+    _models_cache[parse_response] = models
     return models
