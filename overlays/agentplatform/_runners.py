@@ -80,6 +80,15 @@ class SyncCore:
             hook(response)
         return response
 
+    def parse(self, call: Call[T], response: httpx.Response) -> T:
+        """The response's typed value; `on_error` hooks see a validation error first."""
+        try:
+            return parse(call, response)
+        except AgentPlatformError as error:
+            for hook in self.hooks.on_error:
+                hook(error)
+            raise
+
 
 class AsyncCore:
     """Sends calls over one `httpx.AsyncClient` with the client's headers and hooks."""
@@ -115,6 +124,15 @@ class AsyncCore:
             await _maybe_await(hook(response))
         return response
 
+    async def parse(self, call: Call[T], response: httpx.Response) -> T:
+        """The response's typed value; `on_error` hooks see a validation error first."""
+        try:
+            return parse(call, response)
+        except AgentPlatformError as error:
+            for hook in self.hooks.on_error:
+                await _maybe_await(hook(error))
+            raise
+
 
 async def _maybe_await(result: Any) -> None:
     if inspect.isawaitable(result):
@@ -129,7 +147,7 @@ class SyncRunner:
 
     def run(self, call: Call[T]) -> T:
         """Send and parse."""
-        return parse(call, self.core.send(call))
+        return self.core.parse(call, self.core.send(call))
 
     def paginate(self, call: PageCall[T]) -> SyncPaginator[T]:
         """A lazy paginator over the list call."""
@@ -152,7 +170,7 @@ class AsyncRunner:
 
     async def run(self, call: Call[T]) -> T:
         """Send and parse."""
-        return parse(call, await self.core.send(call))
+        return await self.core.parse(call, await self.core.send(call))
 
     def paginate(self, call: PageCall[T]) -> AsyncPaginator[T]:
         """A lazy paginator over the list call."""
@@ -176,7 +194,7 @@ class RawSyncRunner:
     def run(self, call: Call[T]) -> RawResponse[T]:
         """Send and parse, keeping the HTTP details."""
         response = self.core.send(call)
-        return RawResponse(response, parse(call, response))
+        return RawResponse(response, self.core.parse(call, response))
 
     def paginate(self, call: PageCall[T]) -> RawResponse[Page[T]]:
         """The first page, raw."""
@@ -200,7 +218,7 @@ class RawAsyncRunner:
     async def run(self, call: Call[T]) -> RawResponse[T]:
         """Send and parse, keeping the HTTP details."""
         response = await self.core.send(call)
-        return RawResponse(response, parse(call, response))
+        return RawResponse(response, await self.core.parse(call, response))
 
     async def paginate(self, call: PageCall[T]) -> RawResponse[Page[T]]:
         """The first page, raw."""

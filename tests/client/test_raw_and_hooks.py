@@ -237,3 +237,31 @@ async def test_hooks_carry_the_operation_name(make_client: Any, server: HTTPServ
     await run(client.entities.get("e"))
     request = recorder.events[0][1]
     assert request.extensions["agentplatform.operation"] == "get_entity"
+
+
+async def test_on_error_runs_for_validation_errors(make_client: Any, server: HTTPServer) -> None:
+    recorder = Recorder()
+    client = make_client(**recorder.options())
+    server.expect_request("/v1/entities/e").respond_with_json({**ENTITY, "version": "one"})
+    with pytest.raises(ap.APIResponseValidationError) as info:
+        await run(client.entities.get("e"))
+    assert recorder.names() == ["before", "after", "error"]
+    assert recorder.events[2][1] is info.value
+    with pytest.raises(ap.APIResponseValidationError):
+        await run(client.with_raw_response.entities.get("e"))
+    assert recorder.names()[-1] == "error"
+
+
+async def test_async_on_error_hook_sees_validation_errors(
+    server: HTTPServer, base_url: str
+) -> None:
+    seen: list[str] = []
+
+    async def on_error(error: ap.AgentPlatformError) -> None:
+        seen.append(type(error).__name__)
+
+    server.expect_request("/v1/health").respond_with_json({"status": "ok"})
+    async with ap.AsyncClient(api_key=API_KEY, base_url=base_url, on_error=on_error) as client:
+        with pytest.raises(ap.APIResponseValidationError):
+            await client.health()
+    assert seen == ["APIResponseValidationError"]
