@@ -259,8 +259,9 @@ class Telemetry(_TelemetryBase):
             self._events.start()
 
     def flush(self, timeout: float | None = DEFAULT_FLUSH_TIMEOUT) -> bool:
-        """Wait until everything enqueued so far (records and buffered agent events) is
-        acknowledged; False if `timeout` seconds (None: no limit) pass first."""
+        """Send now and wait until everything enqueued so far (records and buffered agent
+        events) has its answer: accepted, known, or rejected by the service (its callbacks
+        have run). False if `timeout` seconds (None: no limit) pass first."""
         deadline = _Deadline(timeout)
         done = self._records.flush(deadline.remaining())
         return self._events.flush(deadline.remaining()) and done
@@ -346,8 +347,9 @@ class AsyncTelemetry(_TelemetryBase):
             self._events.start()
 
     async def flush(self, timeout: float | None = DEFAULT_FLUSH_TIMEOUT) -> bool:  # noqa: ASYNC109
-        """Wait until everything enqueued so far (records and buffered agent events) is
-        acknowledged; False if `timeout` seconds (None: no limit) pass first."""
+        """Send now and wait until everything enqueued so far (records and buffered agent
+        events) has its answer: accepted, known, or rejected by the service (its callbacks
+        have run). False if `timeout` seconds (None: no limit) pass first."""
         deadline = _Deadline(timeout)
         done = await self._records.flush(deadline.remaining())
         return await self._events.flush(deadline.remaining()) and done
