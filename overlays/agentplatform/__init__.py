@@ -40,6 +40,13 @@ if TYPE_CHECKING:
     from .raw_response import RawResponse
     from .resources.research import ResearchFailedError, WaitTimeoutError
     from .streaming import AsyncChatStream, ChatStream, ChatStreamEvent, UnknownStreamEvent
+    from .telemetry import (
+        LlmEvent,
+        TelemetryConfig,
+        TelemetryEventBuilder,
+        TelemetryStats,
+        monitor,
+    )
 
 # Loaded on first use, so `import agentplatform` stays cheap: the generated models
 # (dozens of attrs classes) are only built when a client or a model is needed.
@@ -56,6 +63,11 @@ _LAZY = {
     "ChatStream": ".streaming",
     "ChatStreamEvent": ".streaming",
     "UnknownStreamEvent": ".streaming",
+    "LlmEvent": ".telemetry",
+    "TelemetryConfig": ".telemetry",
+    "TelemetryEventBuilder": ".telemetry",
+    "TelemetryStats": ".telemetry",
+    "monitor": ".telemetry",
 }
 _LAZY_MODULES = frozenset({"sse", "types", "webhooks"})
 
@@ -93,6 +105,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "InvalidParameterError",
+    "LlmEvent",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -101,11 +114,15 @@ __all__ = [
     "ResearchFailedError",
     "StreamError",
     "SyncPaginator",
+    "TelemetryConfig",
+    "TelemetryEventBuilder",
+    "TelemetryStats",
     "UnknownStreamEvent",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "WebhookVerificationError",
     "__version__",
+    "monitor",
     "sse",
     "types",
     "webhooks",
