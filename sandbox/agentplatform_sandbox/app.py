@@ -151,6 +151,9 @@ class SandboxApp:
             return self._spec_reply(exchange), 0
         op, path_params = self.router.route(exchange.method, exchange.path)
         exchange.operation = op
+        if exchange.method == "POST":
+            # Logged even when a fault answers first, so tests can follow keys across retries.
+            exchange.idempotency_key = exchange.headers.get("idempotency-key")
         faulty = self.faults.applies(exchange.path)
         if faulty:
             if self.faults.should_drop():

@@ -62,8 +62,11 @@ class FaultInjector:
         return self._faults
 
     def set(self, faults: Faults | None = None, **changes: Any) -> Faults:
-        """Replace the faults (or change some fields of the current ones)."""
+        """Replace the faults, change some fields of the current ones, or (no arguments)
+        clear them all."""
         with self._lock:
+            if faults is None and not changes:
+                faults = Faults()
             base = faults if faults is not None else self._faults
             self._faults = dataclasses.replace(base, **changes)
             if faults is not None or "seed" in changes:

@@ -137,7 +137,8 @@ class Sandbox:
         return self._thread is not None and self._thread.is_alive()
 
     def set_faults(self, faults: Faults | None = None, **changes: Any) -> Faults:
-        """Replace the faults, or change some of their fields: `set_faults(error_rate=0.5)`."""
+        """Replace the faults, change some fields (`set_faults(error_rate=0.5)`), or clear
+        them all (`set_faults()`)."""
         return self.injector.set(faults, **changes)
 
     def fail_next(self, count: int = 1, status: int = 503, path: str | None = None) -> None:
