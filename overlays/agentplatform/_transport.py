@@ -110,6 +110,47 @@ def network_error(exc: OSError, request: httpx.Request) -> httpx.TransportError:
     return httpx.ReadError(message, request=request)
 
 
+BUFFERED = httpx.ByteStream
+
+
+def _buffers(response: httpx.Response) -> bool:
+    """Whether the body is read inside the retry loop (all but event streams).
+
+    Reading it here means a connection dropped or stalled in the middle of a body is
+    retried like any other network failure, and the connection goes back to the pool.
+    """
+    if isinstance(response.stream, BUFFERED):
+        return False  # already in memory (e.g. from httpx.MockTransport)
+    return "text/event-stream" not in response.headers.get("content-type", "")
+
+
+def _read_all(response: httpx.Response) -> httpx.Response:
+    """The response with its raw (still encoded) body read into memory."""
+    try:
+        raw = b"".join(response.iter_raw())
+    finally:
+        response.close()
+    return _with_body(response, raw)
+
+
+async def _aread_all(response: httpx.Response) -> httpx.Response:
+    """The async twin of `_read_all`."""
+    try:
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    finally:
+        await response.aclose()
+    return _with_body(response, raw)
+
+
+def _with_body(response: httpx.Response, raw: bytes) -> httpx.Response:
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        stream=httpx.ByteStream(raw),
+        extensions=response.extensions,
+    )
+
+
 class _NetworkErrors(httpx.SyncByteStream):
     """A response body stream whose `OSError`s become httpx errors (see `network_error`)."""
 
@@ -161,6 +202,8 @@ class RetryTransport(httpx.BaseTransport):
             try:
                 try:
                     response = self.inner.handle_request(request)
+                    if _buffers(response):
+                        response = _read_all(response)
                 except OSError as exc:
                     raise network_error(exc, request) from exc
             except httpx.TransportError as exc:
@@ -172,8 +215,9 @@ class RetryTransport(httpx.BaseTransport):
                 continue
             delay = self.policy.after_response(request, response, attempt, started, request_ids)
             if delay is None:
-                if isinstance(response.stream, httpx.SyncByteStream):
-                    response.stream = _NetworkErrors(response.stream, request)
+                stream = response.stream
+                if isinstance(stream, httpx.SyncByteStream) and not isinstance(stream, BUFFERED):
+                    response.stream = _NetworkErrors(stream, request)
                 return response
             response.close()
             sleep(delay)
@@ -199,6 +243,8 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             try:
                 try:
                     response = await self.inner.handle_async_request(request)
+                    if _buffers(response):
+                        response = await _aread_all(response)
                 except OSError as exc:
                     raise network_error(exc, request) from exc
             except httpx.TransportError as exc:
@@ -210,8 +256,9 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 continue
             delay = self.policy.after_response(request, response, attempt, started, request_ids)
             if delay is None:
-                if isinstance(response.stream, httpx.AsyncByteStream):
-                    response.stream = _AsyncNetworkErrors(response.stream, request)
+                stream = response.stream
+                if isinstance(stream, httpx.AsyncByteStream) and not isinstance(stream, BUFFERED):
+                    response.stream = _AsyncNetworkErrors(stream, request)
                 return response
             await response.aclose()
             await async_sleep(delay)

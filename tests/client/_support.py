@@ -166,7 +166,8 @@ class RawServer:
     """A loopback TCP server that misbehaves on purpose; it counts the connections.
 
     `behaviour` is "close" (accept and close at once), "silent" (read the request and
-    never answer) or "partial" (answer half a status line, then close).
+    never answer), "partial" (answer half a status line, then close), "truncated" (send
+    the headers and half the body, then close) or "stall" (send the headers, then wait).
     """
 
     def __init__(self, behaviour: str) -> None:
@@ -199,6 +200,17 @@ class RawServer:
                 conn.recv(65536)
                 conn.sendall(b"HTTP/1.1 2")
                 conn.close()
+            elif self.behaviour in ("truncated", "stall"):
+                conn.recv(65536)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100\r\n\r\n"
+                )
+                if self.behaviour == "truncated":
+                    conn.sendall(b'{"status": "o')
+                    conn.close()
+                else:
+                    self._open.append(conn)
             else:
                 self._open.append(conn)
 

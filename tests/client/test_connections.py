@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import ssl
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -115,14 +117,15 @@ async def test_no_connection_left_after_validation_errors(client: Any, server: H
 async def test_the_pool_check_sees_a_leaked_response(
     client: Any, server: HTTPServer, mode: str
 ) -> None:
-    server.expect_request("/v1/health").respond_with_json(HEALTH)
+    # An event stream is handed over unread: until it is closed, it holds its connection.
+    server.expect_request("/v1/health").respond_with_data(
+        "data: x\n\n", content_type="text/event-stream"
+    )
     request = client._http.build_request("GET", server.url_for("/v1/health"))
     response = await run(client._http.send(request, stream=True))
     with pytest.raises(AssertionError):
         assert_nothing_checked_out(client)
     await run(response.close() if mode == "sync" else response.aclose())
-    assert_nothing_checked_out(client)
-    assert (await run(client.health())).status == "ok"
     assert_nothing_checked_out(client)
 
 
@@ -197,3 +200,33 @@ async def test_raw_os_errors_become_connection_errors(
     if where == "send":
         assert len(sleeps) == 2  # retried like any network failure
         assert type(exc).__name__ in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw_server", "error"),
+    [("truncated", ap.APIConnectionError), ("stall", ap.APITimeoutError)],
+    indirect=["raw_server"],
+)
+async def test_failure_while_reading_the_body_is_retried(
+    make_client: Any, raw_server: RawServer, sleeps: list[float], error: type[Exception]
+) -> None:
+    client = make_client(base_url=raw_server.url, max_retries=2, timeout=0.1)
+    with pytest.raises(error):
+        await run(client.health())
+    assert raw_server.accepted == 3
+    assert len(sleeps) == 2
+    assert_nothing_checked_out(client)
+
+
+async def test_buffered_bodies_keep_their_encoding_and_timing(
+    client: Any, server: HTTPServer
+) -> None:
+    body = gzip.compress(json.dumps(HEALTH).encode())
+    server.expect_request("/v1/health").respond_with_data(
+        body, content_type="application/json", headers={"Content-Encoding": "gzip"}
+    )
+    raw = await run(client.with_raw_response.health())
+    assert raw.parsed.status == "ok"
+    assert raw.http_response.elapsed.total_seconds() >= 0
+    assert raw.http_response.num_bytes_downloaded == len(body)
+    assert_nothing_checked_out(client)
