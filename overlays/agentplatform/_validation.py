@@ -9,6 +9,7 @@ body that breaks the spec raises `APIResponseValidationError` naming the field.
 from __future__ import annotations
 
 import datetime
+import re
 import sys
 import types
 import typing
@@ -246,10 +247,23 @@ def _compile_json(hint: Any) -> Checker:
         (item,) = typing.get_args(hint) or (Any,)
         return _json_list_checker(json_checker_for(item))
     if hint is datetime.datetime:
-        return _json_iso_checker(datetime.datetime.fromisoformat, "a date-time")
+        return _json_iso_checker(_date_time, "a date-time")
     if hint is datetime.date:
         return _json_iso_checker(datetime.date.fromisoformat, "a date")
     return _should_be(checker_for(hint))
+
+
+# RFC 3339 `date-time` (the spec's format): date, time and offset. `fromisoformat` alone
+# also takes a bare date or a time without offset, and gives a naive datetime for them.
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _date_time(text: str) -> datetime.datetime:
+    if not _DATE_TIME.fullmatch(text):
+        raise ValueError(f"not an RFC 3339 date-time: {text!r}")
+    return datetime.datetime.fromisoformat(text)
 
 
 def _json_iso_checker(parse: Callable[[str], Any], expected: str) -> Checker:
