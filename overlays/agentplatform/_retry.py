@@ -16,7 +16,12 @@ MAX_RETRY_AFTER_S = 60.0
 
 
 def should_retry_status(response: httpx.Response) -> bool:
-    """Whether a response's status calls for a retry; `x-should-retry` overrides."""
+    """Whether an error response calls for a retry; `x-should-retry` overrides.
+
+    A response below 400 is an answer, never retried whatever its headers say.
+    """
+    if response.status_code < 400:
+        return False
     override = response.headers.get("x-should-retry")
     if override == "true":
         return True

@@ -372,3 +372,18 @@ async def test_copies_share_the_retry_budget(make_client: Any) -> None:
     client = make_client()
     copy = client.with_options(max_retries=1)
     assert copy._http._transport.policy is client._http._transport.policy
+
+
+@pytest.mark.parametrize("status", [200, 302])
+async def test_x_should_retry_never_repeats_a_non_error(
+    client: Any, server: HTTPServer, sleeps: list[float], status: int
+) -> None:
+    handler = Sequence(json_response(HEALTH, status, {"x-should-retry": "true"}))
+    server.expect_request("/v1/health").respond_with_handler(handler)
+    if status == 200:
+        assert (await run(client.health())).status == "ok"
+    else:
+        with pytest.raises(ap.APIResponseValidationError):
+            await run(client.health())
+    assert len(handler.requests) == 1
+    assert sleeps == []
