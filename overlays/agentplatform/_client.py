@@ -25,7 +25,7 @@ from ._config import (
     check_timeout,
     resolve,
 )
-from ._http import PROTECTED_HEADERS, CoreConfig
+from ._http import PROTECTED_HEADERS, CoreConfig, merge_headers
 from ._logging import configure_from_env
 from ._operation import (
     Async,
@@ -167,17 +167,15 @@ def _setup(options: ClientOptions, *, async_hooks: bool) -> _Setup:
         profile=options.get("profile"),
         config_file=options.get("config_file"),
     )
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-    headers.update(
+    headers = merge_headers(
+        {"User-Agent": USER_AGENT, "Accept": "application/json"},
         _params.headers(
             "default_headers", options.get("default_headers") or {}, protected=PROTECTED_HEADERS
-        )
+        ),
+        {"X-API-Key": settings.api_key},
+        {"X-Tenant-ID": settings.tenant_id} if settings.tenant_id else None,
+        {"X-Workspace-ID": settings.workspace_id} if settings.workspace_id else None,
     )
-    headers["X-API-Key"] = settings.api_key
-    if settings.tenant_id:
-        headers["X-Tenant-ID"] = settings.tenant_id
-    if settings.workspace_id:
-        headers["X-Workspace-ID"] = settings.workspace_id
     traceparent = options.get("traceparent")
     if traceparent is not None:
         if not isinstance(traceparent, str) or not _TRACEPARENT.fullmatch(traceparent):
@@ -185,7 +183,7 @@ def _setup(options: ClientOptions, *, async_hooks: bool) -> _Setup:
                 "traceparent must be a W3C trace context header, "
                 "e.g. 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01."
             )
-        headers["traceparent"] = traceparent
+        headers = merge_headers(headers, {"traceparent": traceparent})
     return _Setup(
         settings=settings,
         config=CoreConfig(
@@ -326,20 +324,19 @@ def _with_changes(setup: _Setup, changes: ClientOptions) -> _Setup:
         if "workspace_id" in changes
         else old.workspace_id,
     )
-    headers = dict(setup.config.headers)
-    headers.update(
+    headers = merge_headers(
+        setup.config.headers,
         _params.headers(
             "default_headers", changes.get("default_headers") or {}, protected=PROTECTED_HEADERS
-        )
+        ),
     )
     for header, value in (
         ("X-Tenant-ID", settings.tenant_id),
         ("X-Workspace-ID", settings.workspace_id),
     ):
+        headers = {k: v for k, v in headers.items() if k.lower() != header.lower()}
         if value:
             headers[header] = value
-        else:
-            headers.pop(header, None)
     config = CoreConfig(
         base_url=settings.base_url,
         headers=headers,

@@ -76,14 +76,16 @@ def build_request(
             name, f"is not an argument of this call (per-call options: {', '.join(_OPTIONS)})."
         )
     kwargs = call.endpoint._get_kwargs(**call.kwargs)
-    headers = dict(config.headers)
-    headers.update(kwargs.get("headers") or {})
     extra = options.get("extra_headers")
     if extra is not None:
-        headers.update(_params.headers("extra_headers", extra, protected=PROTECTED_HEADERS))
+        extra = _params.headers("extra_headers", extra, protected=PROTECTED_HEADERS)
     key = options.get("idempotency_key")
-    if key is not None:
-        headers["Idempotency-Key"] = _idempotency_key(key)
+    headers = merge_headers(
+        config.headers,
+        kwargs.get("headers"),
+        extra,
+        None if key is None else {"Idempotency-Key": _idempotency_key(key)},
+    )
     retries = options.get("max_retries")
     if retries is None:
         retries = config.max_retries
@@ -114,6 +116,15 @@ def build_request(
         )
     except (TypeError, ValueError) as exc:
         raise InvalidParameterError("body", f"cannot be sent as JSON: {exc}") from None
+
+
+def merge_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:
+    """Headers merged layer over layer; names match without case and the last one wins."""
+    merged: dict[str, tuple[str, str]] = {}
+    for layer in layers:
+        for name, value in (layer or {}).items():
+            merged[name.lower()] = (name, value)
+    return dict(merged.values())
 
 
 def _idempotency_key(value: object) -> str:

@@ -284,3 +284,17 @@ async def test_context_managers_close_the_pool(mode: str, base_url: str) -> None
         async with ap.AsyncClient(api_key=API_KEY, base_url=base_url) as async_client:
             pass
         assert async_client._http.is_closed
+
+
+async def test_header_overrides_ignore_case(make_client: Any, server: HTTPServer) -> None:
+    client = make_client(tenant_id="t_1", default_headers={"user-agent": "mine/2"})
+    server.expect_request("/v1/health").respond_with_json(HEALTH)
+    await run(client.health(extra_headers={"x-tenant-id": "t_2", "ACCEPT": "application/x"}))
+    copy = client.with_options(default_headers={"USER-AGENT": "copy/3"}, tenant_id="t_3")
+    await run(copy.health())
+    (first, _), (second, _) = server.log
+    assert first.headers.getlist("User-Agent") == ["mine/2"]
+    assert first.headers.getlist("X-Tenant-ID") == ["t_2"]
+    assert first.headers.getlist("Accept") == ["application/x"]
+    assert second.headers.getlist("User-Agent") == ["copy/3"]
+    assert second.headers.getlist("X-Tenant-ID") == ["t_3"]
