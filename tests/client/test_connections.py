@@ -11,6 +11,8 @@ from typing import Any
 import agentplatform as ap
 import httpx
 import pytest
+from agentplatform._operation import Call
+from agentplatform_api.api.health import get_health
 from pytest_httpserver import HTTPServer
 
 from ._support import (
@@ -230,3 +232,59 @@ async def test_buffered_bodies_keep_their_encoding_and_timing(
     assert raw.http_response.elapsed.total_seconds() >= 0
     assert raw.http_response.num_bytes_downloaded == len(body)
     assert_nothing_checked_out(client)
+
+
+def _event_stream_transport(status: int) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            status, headers={"content-type": "text/event-stream"}, stream=_TLSAlertStream()
+        )
+
+    return httpx.MockTransport(handler)
+
+
+def _read_event_stream(http: httpx.Client) -> None:
+    with http.stream("GET", "http://h.invalid/v1/chat/stream") as response:
+        response.read()
+
+
+async def _aread_event_stream(http: httpx.AsyncClient) -> None:
+    async with http.stream("GET", "http://h.invalid/v1/chat/stream") as response:
+        await response.aread()
+
+
+async def test_event_stream_errors_become_httpx_errors(mode: str) -> None:
+    """An event stream is handed over unread; a TLS alert while reading it is an httpx error."""
+    transport = _event_stream_transport(200)
+    with pytest.raises(httpx.ConnectError, match="TLSV13_ALERT"):
+        if mode == "sync":
+            http = httpx.Client(transport=transport)
+            ap.Client(api_key=API_KEY, base_url="http://h.invalid", http_client=http)
+            _read_event_stream(http)
+        else:
+            ahttp = httpx.AsyncClient(transport=transport)
+            ap.AsyncClient(api_key=API_KEY, base_url="http://h.invalid", http_client=ahttp)
+            await _aread_event_stream(ahttp)
+
+
+async def test_failure_while_reading_a_streamed_error_body(mode: str) -> None:
+    """A streamed call whose error body cannot be read raises a connection error."""
+    transport = _event_stream_transport(503)
+    client: Any
+    if mode == "sync":
+        client = ap.Client(
+            api_key=API_KEY,
+            base_url="http://h.invalid",
+            http_client=httpx.Client(transport=transport),
+            max_retries=0,
+        )
+    else:
+        client = ap.AsyncClient(
+            api_key=API_KEY,
+            base_url="http://h.invalid",
+            http_client=httpx.AsyncClient(transport=transport),
+            max_retries=0,
+        )
+    call: Any = Call(get_health, {}, {})
+    with pytest.raises(ap.APIConnectionError, match="TLSV13_ALERT"):
+        await run(client._core.send(call, stream=True))
