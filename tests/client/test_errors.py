@@ -323,3 +323,30 @@ async def test_entity_error_body_is_a_list(make_client: Any, server: HTTPServer)
     with pytest.raises(ap.NotFoundError) as info:
         await run(client.entities.get("ent_1"))
     assert info.value.problem is None
+
+
+ENTITY_KEYS = sorted(ENTITY)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=NO_FIXTURE_CHECK)
+@given(
+    removed=st.sets(st.sampled_from(ENTITY_KEYS), max_size=2),
+    replaced=st.dictionaries(st.sampled_from(ENTITY_KEYS), JSON, max_size=2),
+    added=st.dictionaries(st.text(min_size=1, max_size=5).filter(lambda k: k not in ENTITY), JSON),
+)
+def test_fuzzed_entity_bodies_parse_or_name_a_field(
+    removed: set[str], replaced: dict[str, Any], added: dict[str, Any]
+) -> None:
+    body = {k: v for k, v in ENTITY.items() if k not in removed}
+    body.update(replaced)
+    body.update(added)
+    http = httpx.Client(transport=fuzz_transport(200, {}, json.dumps(body).encode()))
+    client = ap.Client(api_key=API_KEY, base_url="http://fuzz.invalid", http_client=http)
+    try:
+        entity = client.entities.get("ent_1")
+    except ap.APIResponseValidationError as exc:
+        assert exc.field is not None
+        assert exc.field.split(".")[0].split("[")[0] in set(removed) | set(replaced)
+    else:
+        assert entity.additional_properties == added
+        assert removed <= set(replaced)  # every field of Entity is required
