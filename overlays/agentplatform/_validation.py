@@ -245,7 +245,7 @@ def _compile_json(hint: Any) -> Checker:
         return _union_checker(tuple(json_checker_for(arg) for arg in members))
     if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
-        return _json_list_checker(json_checker_for(item))
+        return _json_list_checker(json_checker_for(item), _JSON_SCALAR_TYPES.get(item))
     if hint is datetime.datetime:
         return _json_iso_checker(_date_time, "a date-time")
     if hint is datetime.date:
@@ -280,14 +280,26 @@ def _json_iso_checker(parse: Callable[[str], Any], expected: str) -> Checker:
     return check
 
 
-def _json_list_checker(item: Checker) -> Checker:
+# The exact types `json.loads` gives for a scalar hint (bool is not a number here).
+_JSON_SCALAR_TYPES: dict[Any, frozenset[type]] = {
+    float: frozenset({float, int}),
+    int: frozenset({int}),
+    str: frozenset({str}),
+    bool: frozenset({bool}),
+}
+
+
+def _json_list_checker(item: Checker, exact: frozenset[type] | None = None) -> Checker:
+    # Checkers are pure, so an element's path is only built once it has failed; a list
+    # of scalars (an embedding) is checked by exact type first.
     def check(value: Any, path: str) -> tuple[str, str] | None:
         if not isinstance(value, list):
             return (path, "should be an array")
         for index, element in enumerate(value):
-            problem = item(element, f"{path}[{index}]")
-            if problem is not None:
-                return problem
+            if exact is not None and type(element) in exact:
+                continue
+            if item(element, path) is not None:
+                return item(element, f"{path}[{index}]")
         return None
 
     return check
@@ -314,20 +326,17 @@ def _json_model_checker(cls: type) -> Checker:
     def check(value: Any, path: str) -> tuple[str, str] | None:
         if not isinstance(value, dict):
             return (path, expected)
+        # A field's path is only built once it has failed (checkers are pure).
         for key, field_checker, required in fields:
-            where = f"{path}.{key}" if path else key
             if key in value:
-                problem = field_checker(value[key], where)
-                if problem is not None:
-                    return problem
+                if field_checker(value[key], path) is not None:
+                    return field_checker(value[key], f"{path}.{key}" if path else key)
             elif required:
-                return (where, "is required but missing")
+                return (f"{path}.{key}" if path else key, "is required but missing")
         if extra is not None:
             for key, item in value.items():
-                if key not in known:
-                    problem = extra(item, f"{path}.{key}" if path else key)
-                    if problem is not None:
-                        return problem
+                if key not in known and extra(item, path) is not None:
+                    return extra(item, f"{path}.{key}" if path else key)
         return None
 
     return check
