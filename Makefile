@@ -16,6 +16,7 @@ help:
 	@echo "make check-generated  fail when generated/ differs from a fresh generation"
 	@echo "make lint-spec        openapi-spec-validator + Redocly lint"
 	@echo "make lint             ruff + mypy --strict"
+	@echo "make contract         spec checks, breaking changes, Prism and fuzzing contract tests"
 	@echo "make bench            side-by-side benchmarks into BENCHMARKS.md"
 	@echo "make docs             API reference from the docstrings into site/ (warnings fail)"
 
@@ -61,6 +62,23 @@ format: venv
 
 test: venv node check-generated lint-spec lint docs
 	$(PY) -m pytest --cov --cov-report=term
+
+# Contract checks against independent tools: the spec is valid and generated/ fresh,
+# no breaking change against the newest spec/released copy unless the major version
+# moves (Optic), and every test marked `contract` (Prism, response fuzzing, schemathesis).
+# `make test` runs the same tests, as part of the whole suite.
+contract: venv node check-generated lint-spec
+	$(PY) scripts/spec_compat.py
+	$(PY) -m pytest -m contract
+
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(VENV_STAMP)
+	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(PY) bench/run.py
 
 demo: venv
 	$(BIN)/agentplatform demo
