@@ -46,6 +46,8 @@ class IdempotencyStore:
                     "idempotency_key_reused",
                     "This Idempotency-Key was already used with another request; "
                     "use a new key for a new request.",
+                    # Repeating the same request cannot succeed: tell clients not to retry.
+                    headers={"x-should-retry": "false"},
                 )
             return stored.reply
 

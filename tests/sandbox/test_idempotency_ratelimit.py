@@ -34,6 +34,7 @@ def test_same_key_other_body_is_409(client: httpx.Client) -> None:
         "/v1/entities", json={"type": "B", "properties": {}}, headers={"Idempotency-Key": "k"}
     )
     assert_problem(other, 409, "idempotency_key_reused")
+    assert other.headers["x-should-retry"] == "false"
 
 
 def test_handler_errors_are_replayed_too(client: httpx.Client) -> None:
