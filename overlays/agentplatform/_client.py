@@ -68,6 +68,10 @@ from .telemetry import AsyncTelemetry, Telemetry, TelemetryConfig
 
 USER_AGENT = f"agentplatform-python/{__version__}"
 
+# httpx keeps only 20 idle connections by default, so under 100 concurrent calls most
+# connections are closed after one request and opened again for the next.
+CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+
 
 class ClientOptions(TypedDict, total=False):
     """Options shared by `Client` and `AsyncClient` (all keyword-only, all optional)."""
@@ -417,7 +421,9 @@ class Client(_ClientBase[Sync]):
     ) -> None:
         setup = _setup(options, async_hooks=False)
         if http_client is None:
-            http = httpx.Client(timeout=setup.settings.timeout, **setup.transport_options)
+            http = httpx.Client(
+                timeout=setup.settings.timeout, limits=CONNECTION_LIMITS, **setup.transport_options
+            )
         else:
             http = _user_http_client(http_client, httpx.Client, options)
             setup = _for_user_http_client(setup)
@@ -501,7 +507,9 @@ class AsyncClient(_ClientBase[Async]):
     ) -> None:
         setup = _setup(options, async_hooks=True)
         if http_client is None:
-            http = httpx.AsyncClient(timeout=setup.settings.timeout, **setup.transport_options)
+            http = httpx.AsyncClient(
+                timeout=setup.settings.timeout, limits=CONNECTION_LIMITS, **setup.transport_options
+            )
         else:
             http = _user_http_client(http_client, httpx.AsyncClient, options)
             setup = _for_user_http_client(setup)
