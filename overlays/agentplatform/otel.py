@@ -27,8 +27,8 @@ from opentelemetry import propagate, trace
 from opentelemetry.propagators.textmap import TextMapPropagator
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
-from ._client import ClientOptions
 from ._http import OPERATION_EXTENSION
+from ._setup import ClientOptions
 from ._transport import ATTEMPTS_EXTENSION
 from ._version import __version__
 from .errors import AgentPlatformError, APIStatusError

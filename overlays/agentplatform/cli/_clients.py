@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._client import Client as SyncClient
-from .._client import ClientOptions
+from .._setup import ClientOptions
 
 
 def client_options(profile: str | None, base_url: str | None) -> ClientOptions:
