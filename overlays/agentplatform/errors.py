@@ -9,7 +9,10 @@ AgentPlatformError
 │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
 │   └── RateLimitError 429 (retry_after), InternalServerError >= 500
 ├── APIResponseValidationError    the server's body does not match the spec
+│   └── SSEProtocolError          a broken event stream (agentplatform.sse)
 ├── StreamError                   an error event inside a stream
+├── ResearchFailedError           research.wait: the job failed (job, problem)
+├── WaitTimeoutError              research.wait: not finished in time (also TimeoutError)
 ├── WebhookVerificationError
 └── ConfigurationError            missing/invalid key, URL, profile, option
     └── InvalidParameterError     a bad argument to a call (also ValueError, TypeError)
