@@ -183,15 +183,29 @@ def run_operation(
 
     @given(case=strategy)
     @settings(
-        max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
     )
     def run(case: Any) -> None:
-        headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-tenant-id"}
+        # A header value outside visible ASCII cannot cross the wire as HTTP: the server's
+        # HTTP parser refuses the request before the app sees it, so it tests nothing here.
+        headers = {
+            k: v
+            for k, v in (case.headers or {}).items()
+            if k.lower() != "x-tenant-id" and _sendable(v)
+        }
         headers["X-API-Key"] = sandbox.api_key
         case.headers = headers
         case.call_and_validate(checks=checks, additional_checks=additional)
 
     run()
+
+
+def _sendable(value: object) -> bool:
+    return isinstance(value, str) and all(c == "\t" or " " <= c <= "~" for c in value)
 
 
 @pytest.mark.parametrize("operation_id", OPERATION_IDS)
