@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import agentplatform as ap
 import pytest
-from agentplatform import _logging, _transport
+from _isolation import _clean_env, sleeps  # noqa: F401 - fixtures enabled here
 from pytest_httpserver import HTTPServer
 
 from ._support import API_KEY
 
 ClientFactory = Callable[..., Any]
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Iterator[None]:
-    """No AGENTPLATFORM_* variable leaks in, the user's config file is never read."""
-    for name in list(os.environ):
-        if name.startswith("AGENTPLATFORM_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AGENTPLATFORM_CONFIG_FILE", str(tmp_path / "absent.toml"))
-    _logging.reset()
-    yield
-    _logging.reset()
-
-
-@pytest.fixture(autouse=True)
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The delays the retry transport asked for; nothing sleeps for real."""
-    delays: list[float] = []
-
-    def fake_sleep(seconds: float) -> None:
-        delays.append(seconds)
-
-    async def fake_async_sleep(seconds: float) -> None:
-        delays.append(seconds)
-
-    monkeypatch.setattr(_transport, "sleep", fake_sleep)
-    monkeypatch.setattr(_transport, "async_sleep", fake_async_sleep)
-    return delays
 
 
 @pytest.fixture
