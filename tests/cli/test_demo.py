@@ -6,6 +6,7 @@ import io
 import threading
 from typing import Any
 
+import agentplatform as ap
 import pytest
 from agentplatform.cli.demo import steps, tour
 from agentplatform.cli.demo.present import PlainPresenter, RichPresenter
@@ -171,3 +172,37 @@ def test_presenters_write_where_told() -> None:
     assert "Step 1/2 · A step" in text
     assert "Why it matters." in text
     assert "bye" in text
+
+
+def prefill(client: Any) -> None:
+    """Another team's data: its own ontology (with a Person that has no name) and entities."""
+    client.ontology.put_schema(
+        entity_types=[
+            {"id": "Product", "properties": {"sku": {"type": "string"}}, "required": ["sku"]},
+            {"id": "Person", "properties": {"email": {"type": "string"}}},
+            {"id": "Manager", "parent": "Person"},
+        ],
+        relation_types=[{"id": "MANAGES", "from_types": ["Manager"], "to_types": ["Person"]}],
+    )
+    client.entities.create(type="Product", properties={"sku": "X-1"}, embedding=[1.0, 0, 0])
+    client.entities.create(type="Product", properties={"sku": "X-2"}, embedding=[1.0, 0.1])
+    client.entities.create(type="Manager", properties={"email": "m@example.com"})
+
+
+def test_the_tour_works_on_a_server_that_holds_other_data_twice_in_a_row(
+    cli: Cli, sandbox: Any, monkeypatch: Any
+) -> None:
+    client = ap.Client(api_key=sandbox.api_key, base_url=sandbox.url)
+    prefill(client)
+    monkeypatch.setenv("AGENTPLATFORM_API_KEY", sandbox.api_key)
+    for _ in range(2):
+        result = cli("demo", "--plain", "--base-url", sandbox.url)
+        assert result.code == 0, result.err
+        assert "All 9 steps ran." in result.out
+        assert "verified EntityDeletedEvent: Engineer ent_" in result.out
+        assert " latency_spike: latency_ms of gpt-4o-mini is " in result.out
+    schema = client.ontology.get_schema()
+    kept = {"Product", "Person", "Manager", "Engineer", "Company"}
+    assert {t.id for t in schema.entity_types} == kept  # the server's own types are kept
+    assert {t.id for t in schema.relation_types} == {"MANAGES", "WORKS_AT"}
+    client.close()

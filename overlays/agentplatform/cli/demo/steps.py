@@ -73,13 +73,17 @@ def health(client: ap.Client, tour: Tour) -> None:
 
 def ontology(client: ap.Client, tour: Tour) -> None:
     """The ontology says which entity and relation types exist; Engineer is a kind of Person."""
+    ours = [
+        {"id": "Person", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+        {"id": "Engineer", "parent": "Person", "properties": {"language": {"type": "string"}}},
+        {"id": "Company", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+    ]
+    works_at = {"id": "WORKS_AT", "from_types": ["Person"], "to_types": ["Company"]}
+    current = client.ontology.get_schema()  # put_schema replaces it all, so keep the others
+    theirs = [t for t in current.entity_types if t.id not in ("Person", "Engineer", "Company")]
     schema = client.ontology.put_schema(
-        entity_types=[
-            {"id": "Person", "properties": {"name": {"type": "string"}}, "required": ["name"]},
-            {"id": "Engineer", "parent": "Person", "properties": {"language": {"type": "string"}}},
-            {"id": "Company", "properties": {"name": {"type": "string"}}, "required": ["name"]},
-        ],
-        relation_types=[{"id": "WORKS_AT", "from_types": ["Person"], "to_types": ["Company"]}],
+        entity_types=[*theirs, *ours],
+        relation_types=[*(t for t in current.relation_types if t.id != "WORKS_AT"), works_at],
     )
     subtypes = client.ontology.list_subtypes("Person").subtypes
     print(f"schema version {schema.version}; subtypes of Person: {[t.id for t in subtypes]}")
@@ -97,7 +101,8 @@ def entities(client: ap.Client, tour: Tour) -> None:
         type="Company", properties={"name": "Acme"}, embedding=[0.1, 0.9, 0]
     )
     client.relations.create(type="WORKS_AT", from_entity_id=tour.ada.id, to_entity_id=tour.acme.id)
-    print("people:", [person.properties["name"] for person in client.entities.list(type="Person")])
+    people = client.entities.list(type="Person", max_items=5)  # subtypes included
+    print("people:", [p.properties.to_dict().get("name", p.id) for p in people])
     try:
         client.entities.create(type="Person", properties={"age": 36})
     except ap.UnprocessableEntityError as error:
@@ -112,7 +117,8 @@ def hybrid_query(client: ap.Client, tour: Tour) -> None:
         merge_strategy="union",
     )
     for hit in result.results:
-        print(f"{hit.entity.properties['name']:<6} score={hit.score:.3f}")
+        name = hit.entity.properties.to_dict().get("name", hit.entity.id)
+        print(f"{name:<6} score={hit.score:.3f}")
 
 
 def streamed_chat(client: ap.Client, tour: Tour) -> None:
@@ -156,7 +162,10 @@ def anomalies(client: ap.Client, tour: Tour) -> None:
             TelemetryEventBuilder(service="search-bot", model="gpt-4o-mini").latency(latency)
         )
     client.telemetry.flush()
-    for anomaly in client.anomalies.list(anomaly_type="latency_spike"):
+    newest = client.anomalies.list(
+        anomaly_type="latency_spike", service_name="search-bot", max_items=1
+    )
+    for anomaly in newest:
         print(f"{anomaly.severity} {anomaly.anomaly_type}: {anomaly.description}")
 
 
