@@ -186,6 +186,34 @@ class AsyncBufferedEvents:
             )
         )
 
+    def ingest_nowait(
+        self,
+        *,
+        agent_id: str,
+        session_id: str,
+        type: EventType,
+        timestamp: datetime.datetime | None = None,
+        trace_id: str | None = None,
+        span_id: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        event_id: str | None = None,
+    ) -> str | None:
+        """`ingest` without awaiting, for callbacks that cannot await (any thread). Under
+        the `block` overflow policy a full queue drops the event."""
+        return self._pipeline.put(
+            agent_event_payload(
+                agent_id=agent_id,
+                session_id=session_id,
+                type=type,
+                timestamp=timestamp,
+                trace_id=trace_id,
+                span_id=span_id,
+                attributes=attributes,
+                event_id=event_id,
+            ),
+            may_block=False,
+        )
+
     async def flush(self, timeout: float | None = 30.0) -> bool:  # noqa: ASYNC109
         """Wait until every event enqueued so far is acknowledged (False on timeout)."""
         return await self._pipeline.flush(timeout)

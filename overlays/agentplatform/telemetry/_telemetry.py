@@ -296,6 +296,11 @@ class AsyncTelemetry(_TelemetryBase):
         """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped."""
         return await self._records.aput(self._llm(event))
 
+    def track_nowait(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
+        """`track` without awaiting, for callbacks and finalizers that cannot await (any
+        thread). Under the `block` overflow policy a full queue drops the event."""
+        return self._records.put(self._llm(event), may_block=False)
+
     async def log_model_call(
         self,
         model_name: str,
