@@ -1,22 +1,56 @@
-"""Settings resolution: explicit arguments, then environment variables, then a profile file."""
+"""Settings resolution: explicit arguments, then environment variables, then a profile file.
+
+`gather` resolves every setting it can and records where each came from and what is
+wrong, without raising (for `agentplatform validate-config`); `resolve` raises the first
+problem. Every message names the source of the bad value: argument, environment
+variable, or profile and file.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, TypedDict, Unpack
 
 import attrs
 
+from ._checks import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    check_api_key,
+    check_base_url,
+    check_max_retries,
+    check_optional_id,
+    check_timeout,
+)
 from .errors import ConfigurationError
 
-DEFAULT_BASE_URL = "https://api.agentplatform.dev"
-DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_RETRIES = 2
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "Arguments",
+    "Origin",
+    "Resolution",
+    "Settings",
+    "check_api_key",
+    "check_base_url",
+    "check_max_retries",
+    "check_optional_id",
+    "check_timeout",
+    "config_file_path",
+    "gather",
+    "load_profiles",
+    "resolve",
+    "resolve_settings",
+]
+
 DEFAULT_PROFILE = "default"
 
 ENV_API_KEY = "AGENTPLATFORM_API_KEY"
@@ -26,9 +60,13 @@ ENV_TIMEOUT = "AGENTPLATFORM_TIMEOUT"
 ENV_MAX_RETRIES = "AGENTPLATFORM_MAX_RETRIES"
 ENV_CONFIG_FILE = "AGENTPLATFORM_CONFIG_FILE"
 
-_PROFILE_KEYS = frozenset(
-    {"api_key", "base_url", "timeout", "max_retries", "tenant_id", "workspace_id"}
-)
+_DEFAULTS = ("base_url", "timeout", "max_retries")
+_ENV_NAMES = {
+    "api_key": ENV_API_KEY,
+    "base_url": ENV_BASE_URL,
+    "timeout": ENV_TIMEOUT,
+    "max_retries": ENV_MAX_RETRIES,
+}
 
 
 def config_dir() -> Path:
@@ -71,8 +109,57 @@ class Settings:
     profile: str | None = None
 
 
+class Arguments(TypedDict, total=False):
+    """What a caller passes to `gather`/`resolve` (None means: not given)."""
+
+    api_key: str | None
+    base_url: str | None
+    timeout: float | None
+    max_retries: int | None
+    tenant_id: str | None
+    workspace_id: str | None
+    profile: str | None
+    env: Mapping[str, str] | None
+    config_file: Path | None
+
+
+@attrs.frozen
+class Origin:
+    """Where a setting's value came from: `label` for tables, `where` for messages."""
+
+    label: str
+    where: str
+
+
+DEFAULT = Origin("default", "the default")
+NOT_SET = Origin("not set", "nowhere")
+
+
+def argument(name: str) -> Origin:
+    """The origin of a value passed as the `name` argument."""
+    return Origin("argument", f"the {name} argument")
+
+
+def environment(variable: str) -> Origin:
+    """The origin of a value read from an environment variable."""
+    return Origin(f"env {variable}", f"environment variable {variable}")
+
+
+def from_profile(name: str, path: Path) -> Origin:
+    """The origin of a value read from a profile of a config file."""
+    return Origin(f"profile {name!r}", f"profile {name!r} of {path}")
+
+
+_TOML_POSITION = re.compile(r"\s*\(at (line \d+, column \d+)\)\s*$")
+
+
 def load_profiles(path: Path) -> dict[str, dict[str, Any]]:
-    """Read every profile of a config file; a missing file has none."""
+    """Read every profile of a config file; a missing file has none.
+
+    Raises:
+        ConfigurationError: the file cannot be read, is not TOML (the message names the
+            line and column), or is not made of `[profiles.<name>]` tables.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -80,102 +167,163 @@ def load_profiles(path: Path) -> dict[str, dict[str, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"Cannot read config file {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"Config file {path} is not valid TOML: {exc}") from None
+        reason = str(exc)
+        match = _TOML_POSITION.search(reason)
+        at = f" at {match.group(1)}" if match else ""
+        reason = reason[: match.start()] if match else reason
+        raise ConfigurationError(
+            f"Config file {path} is not valid TOML{at}: {reason}. "
+            "Fix it, or point AGENTPLATFORM_CONFIG_FILE at another file."
+        ) from None
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict) or not all(isinstance(p, dict) for p in profiles.values()):
         raise ConfigurationError(
             f"Config file {path}: expected tables [profiles.<name>], e.g. [profiles.default]."
         )
-    for name, profile in profiles.items():
-        unknown = sorted(set(profile) - _PROFILE_KEYS)
-        if unknown:
-            raise ConfigurationError(
-                f"Config file {path}, profile {name!r}: unknown setting(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(_PROFILE_KEYS))}."
-            )
     return profiles
 
 
-def resolve_settings(
-    *,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    timeout: float | None = None,
-    max_retries: int | None = None,
-    tenant_id: str | None = None,
-    workspace_id: str | None = None,
-    profile: str | None = None,
-    env: Mapping[str, str] | None = None,
-    config_file: Path | None = None,
-) -> Settings:
-    """Resolve each setting from arguments, then environment, then the chosen profile.
+@attrs.frozen
+class Resolution:
+    """Every setting as far as it could be resolved, where each came from, and what is wrong.
 
-    The profile file is read only when a setting is still missing or a profile was named.
+    `values` holds the checked values (absent when a value is bad), `origins` the source of
+    every setting, `problems` a message per bad setting (or per `profile`/`config_file`
+    that could not be used); `ignored` says why an optional config file was skipped.
     """
-    settings, _ = resolve(
-        api_key=api_key,
-        base_url=base_url,
-        timeout=timeout,
-        max_retries=max_retries,
-        tenant_id=tenant_id,
-        workspace_id=workspace_id,
-        profile=profile,
-        env=env,
-        config_file=config_file,
-    )
-    return settings
+
+    values: Mapping[str, Any]
+    origins: Mapping[str, Origin]
+    problems: Mapping[str, str]
+    profile: str | None
+    profile_origin: Origin
+    config_file: Path
+    ignored: str | None = None
+
+    def settings(self) -> Settings:
+        """The settings; raises `ConfigurationError` with the first problem."""
+        if self.problems:
+            raise ConfigurationError(next(iter(self.problems.values())))
+        return Settings(**self.values, profile=self.profile)
 
 
-def resolve(
-    *,
-    api_key: str | None = None,
-    base_url: str | None = None,
-    timeout: float | None = None,
-    max_retries: int | None = None,
-    tenant_id: str | None = None,
-    workspace_id: str | None = None,
-    profile: str | None = None,
-    env: Mapping[str, str] | None = None,
-    config_file: Path | None = None,
-) -> tuple[Settings, frozenset[str]]:
-    """Like `resolve_settings`, also naming the settings that were configured, not defaulted."""
-    env = os.environ if env is None else env
-    profile_name = profile or _env(env, ENV_PROFILE)
-    given = {
-        "api_key": api_key if api_key is not None else _env(env, ENV_API_KEY),
-        "base_url": base_url if base_url is not None else _env(env, ENV_BASE_URL),
-        "timeout": timeout if timeout is not None else _env(env, ENV_TIMEOUT),
-        "max_retries": max_retries if max_retries is not None else _env(env, ENV_MAX_RETRIES),
-        "tenant_id": tenant_id,
-        "workspace_id": workspace_id,
-    }
-    from_profile: dict[str, Any] = {}
-    if profile_name is not None or any(value is None for value in given.values()):
-        path = config_file or config_file_path(env)
-        profiles = load_profiles(path)
-        name = profile_name or DEFAULT_PROFILE
+class _Profile:
+    """The profile a resolution reads: its settings, or why it could not be used."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name: str | None = None
+        self.settings: dict[str, Any] = {}
+        self.problems: dict[str, str] = {}
+        self.ignored: str | None = None
+
+    def load(self, named: str | None, origin: Origin, *, needed: bool) -> None:
+        """Read profile `named` (else the default one, if the file has it).
+
+        A file that is not `needed` and cannot be read is skipped with a warning.
+        """
+        try:
+            profiles = load_profiles(self.path)
+        except ConfigurationError as exc:
+            profiles = {}
+            if needed:
+                self.problems["config_file"] = str(exc)
+            else:
+                self.ignored = f"{exc} It was skipped: api_key and base_url were given."
+                logging.getLogger("agentplatform").warning("%s", self.ignored)
+        name = named or DEFAULT_PROFILE
         if name in profiles:
-            from_profile = profiles[name]
-        elif profile_name is not None:
+            self.name, self.settings = name, profiles[name]
+            unknown = sorted(set(self.settings) - set(_CHECKS))
+            if unknown:
+                self.problems["profile"] = (
+                    f"Config file {self.path}, profile {name!r}: unknown setting(s) "
+                    f"{', '.join(unknown)}; known: {', '.join(sorted(_CHECKS))}."
+                )
+        elif named is not None and not self.problems:
             known = ", ".join(sorted(profiles)) or "none"
-            raise ConfigurationError(
-                f"Profile {profile_name!r} not found in {path} (profiles there: {known}). "
+            self.problems["profile"] = (
+                f"Profile {named!r} not found in {self.path} (profiles there: {known}; "
+                f"named by {origin.where}). "
                 "Create it with `agentplatform configure --profile NAME`."
             )
-        profile_name = name if from_profile else profile_name
-    merged = {k: v if v is not None else from_profile.get(k) for k, v in given.items()}
-    settings = Settings(
-        api_key=_check_api_key(merged["api_key"]),
-        base_url=DEFAULT_BASE_URL
-        if merged["base_url"] is None
-        else check_base_url(merged["base_url"]),
-        timeout=check_timeout(merged["timeout"]),
-        max_retries=check_max_retries(merged["max_retries"]),
-        tenant_id=check_optional_id("tenant_id", merged["tenant_id"]),
-        workspace_id=check_optional_id("workspace_id", merged["workspace_id"]),
-        profile=profile_name,
+
+
+def gather(*, flags: Mapping[str, Origin] | None = None, **given: Unpack[Arguments]) -> Resolution:
+    """Resolve each setting from arguments, then environment, then the profile; never raise.
+
+    The config file is read only when a setting is still missing. It is *needed* when a
+    profile is named (argument or `AGENTPLATFORM_PROFILE`) or the API key or base URL must
+    come from it: then a broken file is a problem. Otherwise a broken file is skipped with
+    a warning, and only the profile in use is checked. `flags` renames the origin of
+    given arguments (the command line says `--base-url`).
+    """
+    env = given.get("env")
+    env = os.environ if env is None else env
+    path = given.get("config_file") or config_file_path(env)
+    named = flags or {}
+    found: dict[str, tuple[Any, Origin]] = {}
+    for name in _CHECKS:
+        value, variable = given.get(name), _ENV_NAMES.get(name)
+        if value is not None:
+            found[name] = (value, named.get(name) or argument(name))
+        elif variable is not None and _env(env, variable) is not None:
+            found[name] = (_env(env, variable), environment(variable))
+    profile_name = given.get("profile")
+    profile_origin = named.get("profile") or argument("profile")
+    if profile_name is None and _env(env, ENV_PROFILE) is not None:
+        profile_name, profile_origin = _env(env, ENV_PROFILE), environment(ENV_PROFILE)
+    chosen = _Profile(path)
+    if profile_name is not None or len(found) < len(_CHECKS):
+        needed = profile_name is not None or not {"api_key", "base_url"} <= set(found)
+        chosen.load(profile_name, profile_origin, needed=needed)
+    problems = chosen.problems
+    values: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
+    for name, check in _CHECKS.items():
+        if name in found:
+            raw, origin = found[name]
+        elif chosen.settings.get(name) is not None:
+            raw, origin = chosen.settings[name], from_profile(str(chosen.name), path)
+        else:
+            raw, origin = None, DEFAULT if name in _DEFAULTS else NOT_SET
+        origins[name] = origin
+        try:
+            values[name] = check(raw, origin.where)
+        except ConfigurationError as exc:
+            problems[name] = str(exc)
+    if chosen.name is None and profile_name is None:
+        profile_origin = NOT_SET
+    elif profile_name is None:
+        profile_origin = DEFAULT
+    return Resolution(
+        values=values,
+        origins=origins,
+        problems=problems,
+        profile=chosen.name or profile_name,
+        profile_origin=profile_origin,
+        config_file=path,
+        ignored=chosen.ignored,
     )
-    return settings, frozenset(k for k, v in merged.items() if v is not None)
+
+
+def resolve_settings(**arguments: Unpack[Arguments]) -> Settings:
+    """Resolve each setting from arguments, then environment, then the chosen profile.
+
+    Raises:
+        ConfigurationError: the first problem `gather` found, naming where the value came from.
+    """
+    return resolve(**arguments)[0]
+
+
+def resolve(**arguments: Unpack[Arguments]) -> tuple[Settings, frozenset[str]]:
+    """Like `resolve_settings`, also naming the settings that were configured, not defaulted."""
+    resolution = gather(**arguments)
+    settings = resolution.settings()
+    configured = frozenset(
+        name for name, origin in resolution.origins.items() if origin not in (DEFAULT, NOT_SET)
+    )
+    return settings, configured
 
 
 def _env(env: Mapping[str, str], name: str) -> str | None:
@@ -183,80 +331,11 @@ def _env(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _check_api_key(value: object) -> str:
-    if value is None:
-        raise ConfigurationError(
-            "No API key: pass api_key=..., set AGENTPLATFORM_API_KEY, "
-            "or run `agentplatform configure` to store one in a profile."
-        )
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError("The API key must be a non-empty string.")
-    if any(c.isspace() or not c.isprintable() for c in value):
-        raise ConfigurationError(
-            "The API key contains whitespace or control characters; copy it again."
-        )
-    return value
-
-
-def check_base_url(value: object) -> str:
-    """A checked http(s) root URL, without a trailing slash."""
-    if not isinstance(value, str):
-        raise ConfigurationError(f"base_url must be a string, not {type(value).__name__}.")
-    if not value.strip():
-        raise ConfigurationError(
-            f"base_url must not be empty; leave it out to use the default {DEFAULT_BASE_URL}."
-        )
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigurationError(
-            f"base_url {value!r} is not an http(s) URL with a host, "
-            "e.g. https://api.agentplatform.dev or http://127.0.0.1:8080."
-        )
-    if parts.query or parts.fragment:
-        raise ConfigurationError(f"base_url {value!r} must not have a query or fragment.")
-    return value.strip().rstrip("/")
-
-
-def check_timeout(value: object) -> float:
-    """Checked seconds (a positive finite number); None gives the default."""
-    if value is None:
-        return DEFAULT_TIMEOUT
-    if isinstance(value, bool):
-        raise ConfigurationError(f"timeout must be a number of seconds, got {value!r}.")
-    try:
-        timeout = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):
-        raise ConfigurationError(
-            f"timeout must be a number of seconds, got {value!r} "
-            f"(from the timeout argument, {ENV_TIMEOUT} or the profile)."
-        ) from None
-    if not timeout > 0 or timeout == float("inf"):
-        raise ConfigurationError(f"timeout must be a positive number of seconds, got {value!r}.")
-    return timeout
-
-
-def check_max_retries(value: object) -> int:
-    """A checked retry count (a whole number >= 0); None gives the default."""
-    if value is None:
-        return DEFAULT_MAX_RETRIES
-    if isinstance(value, bool):
-        raise ConfigurationError(f"max_retries must be a whole number >= 0, got {value!r}.")
-    try:
-        retries: int = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError, OverflowError):
-        retries = -1
-    if retries < 0 or (isinstance(value, float) and not value.is_integer()):
-        raise ConfigurationError(
-            f"max_retries must be a whole number >= 0, got {value!r} "
-            f"(from the max_retries argument, {ENV_MAX_RETRIES} or the profile)."
-        )
-    return retries
-
-
-def check_optional_id(name: str, value: object) -> str | None:
-    """A checked optional id: None, or a non-empty string without spaces."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value):
-        raise ConfigurationError(f"{name} must be a non-empty string without spaces.")
-    return value
+_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "api_key": check_api_key,
+    "base_url": check_base_url,
+    "timeout": check_timeout,
+    "max_retries": check_max_retries,
+    "tenant_id": lambda value, where: check_optional_id("tenant_id", value, where),
+    "workspace_id": lambda value, where: check_optional_id("workspace_id", value, where),
+}

@@ -273,3 +273,47 @@ def test_loose_permissions(tmp_path: Path) -> None:
     assert not _profiles.loose_permissions(path)
     path.chmod(0o640)
     assert _profiles.loose_permissions(path)
+
+
+def test_the_key_as_an_argument_is_accepted_with_a_warning(
+    cli: Cli, stdin: Any, config_file: Path
+) -> None:
+    stdin("", tty=False)  # no prompt is needed
+    result = cli("configure", "--api-key", KEY, "--profile", "ci")
+    assert result.code == 0, result.err
+    assert load_profiles(config_file)["ci"] == {"api_key": KEY}
+    assert result.err.startswith("agentplatform: warning: --api-key puts the key in your shell")
+    assert "--api-key-stdin" in result.err
+    assert KEY not in result.out + result.err
+    assert "sk_live_****" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--api-key", KEY, "--api-key-stdin"), "not both"),
+        (("--api-key", "  "), "empty key"),
+        (("--api-key", "sk bad"), "whitespace"),
+    ],
+)
+def test_bad_uses_of_the_key_argument(
+    cli: Cli, stdin: Any, config_file: Path, args: tuple[str, ...], message: str
+) -> None:
+    stdin(KEY + "\n")
+    result = cli("configure", *args)
+    assert result.code == 2
+    assert message in result.err
+    assert not config_file.exists()
+    assert KEY not in result.err
+
+
+def test_configure_ignores_a_broken_file_elsewhere(
+    cli: Cli, stdin: Any, config_file: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # the values are checked on their own, never against the user's real config dir
+    monkeypatch.setattr("agentplatform._config.config_dir", lambda: tmp_path / "real")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "config.toml").write_text("[broken\n")
+    stdin(KEY + "\n")
+    result = cli("configure", "--api-key-stdin")
+    assert result.code == 0, result.err

@@ -174,7 +174,7 @@ def test_sources_from_flag_env_profile_and_default(
     assert report["config_file"] == {"path": str(config_file), "exists": True, "private": True}
     assert report["profile"] == {"name": "default", "source": "default ('default')"}
     assert report["settings"] == {
-        "api_key": {"value": None, "set": True, "source": "profile 'default'"},
+        "api_key": {"value": "sk_pr****", "source": "profile 'default'"},
         "base_url": {"value": "http://127.0.0.1:8080", "source": "--base-url"},
         "timeout": {"value": 7.5, "source": "profile 'default'"},
         "max_retries": {"value": 5, "source": "env AGENTPLATFORM_MAX_RETRIES"},
@@ -208,7 +208,7 @@ def test_environment_only(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     assert lines[0].endswith("config.toml (not found)")
     assert lines[1] == "Profile:     none (not needed)"
     assert any(
-        line.split() == ["api_key", "(hidden)", "env", "AGENTPLATFORM_API_KEY"] for line in lines
+        line.split() == ["api_key", "sk_e****", "env", "AGENTPLATFORM_API_KEY"] for line in lines
     )
     assert any(line.split() == ["timeout", "60.0", "default"] for line in lines)
     assert any(line.split() == ["workspace_id", "-", "not", "set"] for line in lines)
@@ -237,7 +237,8 @@ def test_invalid_settings_exit_2(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> N
     assert "timeout must be a number" in json.loads(result.out)["error"]
     assert result.err.startswith("agentplatform: error: timeout must be a number")
     plain = cli("validate-config")
-    assert (plain.code, plain.out) == (2, "")
+    assert plain.code == 2
+    assert "Invalid: 1 problem(s), listed below." in plain.out
 
 
 def test_a_missing_profile_exit_2(cli: Cli) -> None:
@@ -256,3 +257,62 @@ def test_warns_about_a_readable_config_file(cli: Cli, config_file: Path) -> None
         f"agentplatform: warning: {config_file} is readable by other users; "
         f"run: chmod 600 '{config_file}'\n"
     )
+
+
+def test_every_bad_value_names_its_source_and_the_good_ones_are_shown(
+    cli: Cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_profiles(
+        config_file,
+        '[profiles.default]\napi_key = "sk_profile_key_1"\nmax_retries = -2\n'
+        'tenant_id = "t1"\nworkspace_id = "w 1"\n',
+    )
+    monkeypatch.setenv("AGENTPLATFORM_TIMEOUT", "soon")
+    result = cli("validate-config", "--base-url", "http://127.0.0.1:8080/v1")
+    assert result.code == 2
+    lines = result.out.splitlines()
+    assert ["api_key", "sk_pr****", "profile", "'default'"] in [line.split() for line in lines]
+    assert ["tenant_id", "t1", "profile", "'default'"] in [line.split() for line in lines]
+    assert ["timeout", "(invalid)", "env", "AGENTPLATFORM_TIMEOUT"] in [x.split() for x in lines]
+    assert lines[-1] == "Invalid: 4 problem(s), listed below."
+    errors = result.err.splitlines()
+    assert len(errors) == 4
+    assert any("from --base-url" in e and "drop the /v1" in e for e in errors)
+    assert any("(from environment variable AGENTPLATFORM_TIMEOUT)" in e for e in errors)
+    assert any(f"(from profile 'default' of {config_file})" in e for e in errors)
+    assert sum(f"profile 'default' of {config_file}" in e for e in errors) == 2
+    assert "sk_profile_key_1" not in result.out + result.err
+
+
+def test_a_broken_file_and_missing_key_are_reported_with_the_values_that_resolved(
+    cli: Cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_profiles(config_file, "[profiles.default\napi_key = 1\n")
+    monkeypatch.setenv("AGENTPLATFORM_MAX_RETRIES", "4")
+    result = cli("validate-config", "--json")
+    assert result.code == 2
+    report = json.loads(result.out)
+    assert report["valid"] is False
+    assert report["settings"]["max_retries"] == {
+        "value": 4,
+        "source": "env AGENTPLATFORM_MAX_RETRIES",
+    }
+    assert report["settings"]["api_key"]["source"] == "not set"
+    assert "No API key" in report["settings"]["api_key"]["problem"]
+    assert report["problems"][0].startswith(
+        f"Config file {config_file} is not valid TOML at line 1"
+    )
+    plain = cli("validate-config")
+    assert ["api_key", "(missing)", "not", "set"] in [x.split() for x in plain.out.splitlines()]
+
+
+def test_a_broken_file_that_is_not_needed_is_shown_as_skipped(
+    cli: Cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_profiles(config_file, "[profiles.default\n")
+    monkeypatch.setenv("AGENTPLATFORM_API_KEY", "sk_env_key_123")
+    result = cli("validate-config", "--base-url", "http://127.0.0.1:8080", "--json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["valid"] is True
+    assert "It was skipped" in report["config_file"]["ignored"]

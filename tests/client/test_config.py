@@ -337,3 +337,126 @@ def test_settings_objects_are_plain_values() -> None:
 
 def test_client_class_is_the_right_one(client: Any, mode: str) -> None:
     assert isinstance(client, ap.Client if mode == "sync" else ap.AsyncClient)
+
+
+# A broken config file fails only the clients that need it ------------------------------
+
+BROKEN_TOML = '[profiles.default]\napi_key = "sk-x"\ntimeout = = 3\n'
+
+
+@pytest.fixture
+def broken_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(BROKEN_TOML, encoding="utf-8")
+    monkeypatch.setenv("AGENTPLATFORM_CONFIG_FILE", str(path))
+    return path
+
+
+def test_a_broken_file_is_skipped_when_key_and_url_are_given(
+    make_client: Any, broken_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_client()  # api_key and base_url as arguments
+    assert client.settings.timeout == 60.0
+    assert client.settings.profile is None
+    (record,) = [r for r in caplog.records if r.name == "agentplatform"]
+    assert record.levelname == "WARNING"
+    assert str(broken_file) in record.getMessage()
+    assert "line 3" in record.getMessage()
+    assert "skipped" in record.getMessage()
+
+
+def test_a_broken_file_is_skipped_when_key_and_url_come_from_the_environment(
+    make_client: Any, broken_file: Path, monkeypatch: pytest.MonkeyPatch, base_url: str
+) -> None:
+    monkeypatch.setenv("AGENTPLATFORM_API_KEY", API_KEY)
+    monkeypatch.setenv("AGENTPLATFORM_BASE_URL", base_url)
+    assert bare(make_client).api_key == API_KEY
+
+
+def test_a_broken_file_that_is_needed_names_the_file_and_line(
+    make_client: Any, broken_file: Path
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        bare(make_client)  # the key must come from the file
+    message = str(info.value)
+    assert f"Config file {broken_file} is not valid TOML at line 3, column " in message
+    with pytest.raises(ConfigurationError, match="line 3"):
+        make_client(profile="default")  # a named profile needs the file
+    with pytest.raises(ConfigurationError, match="line 3"):
+        bare(make_client, api_key=API_KEY)  # the base URL may come from the file
+
+
+def test_only_the_profile_in_use_is_checked(
+    make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[profiles.default]\napi_key = "{API_KEY}"\n\n[profiles.old]\napi_kee = "x"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("AGENTPLATFORM_CONFIG_FILE", str(path))
+    assert bare(make_client).api_key == API_KEY
+    with pytest.raises(ConfigurationError, match=r"profile 'old': unknown setting\(s\) api_kee"):
+        bare(make_client, profile="old")
+
+
+def test_bad_values_name_their_source(
+    make_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(ConfigurationError, match=r"\(from the timeout argument\)"):
+        make_client(timeout=-1)
+    monkeypatch.setenv("AGENTPLATFORM_MAX_RETRIES", "many")
+    with pytest.raises(
+        ConfigurationError, match=r"\(from environment variable AGENTPLATFORM_MAX_RETRIES\)"
+    ):
+        make_client()
+    monkeypatch.delenv("AGENTPLATFORM_MAX_RETRIES")
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.ci]\ntimeout = "soon"\n', encoding="utf-8")
+    with pytest.raises(ConfigurationError) as info:
+        make_client(profile="ci", config_file=path)
+    assert f"got 'soon' (from profile 'ci' of {path})" in str(info.value)
+    monkeypatch.setenv("AGENTPLATFORM_PROFILE", "ghost")
+    with pytest.raises(ConfigurationError, match="named by environment variable"):
+        make_client(config_file=path)
+
+
+@pytest.mark.parametrize(
+    ("url", "fixed"),
+    [
+        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080"),
+        ("http://127.0.0.1:8080/v1/", "http://127.0.0.1:8080"),
+        ("https://gw.example.com/agents/V1", "https://gw.example.com/agents"),
+    ],
+)
+def test_a_base_url_ending_in_v1_says_to_drop_it(make_client: Any, url: str, fixed: str) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        make_client(base_url=url)
+    message = str(info.value)
+    assert "ends in /v1" in message
+    assert "/v1/v1/" in message
+    assert f"drop the /v1 and use {fixed!r}" in message
+
+
+def test_a_base_url_with_another_path_prefix_is_kept(make_client: Any) -> None:
+    client = make_client(base_url="https://gw.example.com/agents/v1beta/")
+    assert client.base_url == "https://gw.example.com/agents/v1beta"
+
+
+def test_gather_reports_every_problem_and_every_good_value(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[profiles.default]\ntenant_id = "t 1"\nmax_retries = 3\n', encoding="utf-8")
+    env = {"AGENTPLATFORM_TIMEOUT": "soon", "AGENTPLATFORM_API_KEY": API_KEY}
+    resolution = _config.gather(base_url="http://h/v1", env=env, config_file=path)
+    assert set(resolution.problems) == {"base_url", "timeout", "tenant_id"}
+    assert resolution.values == {
+        "api_key": API_KEY,
+        "max_retries": 3,
+        "workspace_id": None,
+    }
+    assert resolution.origins["max_retries"].label == "profile 'default'"
+    assert resolution.origins["timeout"].label == "env AGENTPLATFORM_TIMEOUT"
+    assert resolution.origins["base_url"].label == "argument"
+    assert resolution.profile == "default"
+    with pytest.raises(ConfigurationError, match="ends in /v1"):
+        resolution.settings()

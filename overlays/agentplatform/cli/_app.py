@@ -62,6 +62,11 @@ def cli() -> None:
 @click.option("--tenant-id", metavar="ID", help="Sent as X-Tenant-ID on every request.")
 @click.option("--workspace-id", metavar="ID", help="Sent as X-Workspace-ID on every request.")
 @click.option("--api-key-stdin", is_flag=True, help="Read the API key from stdin's first line.")
+@click.option(
+    "--api-key",
+    metavar="KEY",
+    help="The API key itself (it lands in your shell history: prefer the prompt or stdin).",
+)
 def configure(
     *,
     profile: str | None,
@@ -71,12 +76,14 @@ def configure(
     tenant_id: str | None,
     workspace_id: str | None,
     api_key_stdin: bool,
+    api_key: str | None,
 ) -> int:
     """Store an API key and settings in a profile of the config file.
 
-    The file is private to you (mode 0600). The key is asked for with a hidden prompt
-    (or read with --api-key-stdin) and never printed back: only its first characters,
-    masked. Settings not given keep their current values.
+    The file is private to you (mode 0600). The key is asked for with a hidden prompt,
+    read with --api-key-stdin, or given with --api-key (with a warning: it lands in your
+    shell history), and never printed back: only its first characters, masked. Settings
+    not given keep their current values.
     """
     from .configure import configure as run
 
@@ -88,6 +95,7 @@ def configure(
         tenant_id=tenant_id,
         workspace_id=workspace_id,
         api_key_stdin=api_key_stdin,
+        api_key=api_key,
     )
 
 
@@ -114,7 +122,9 @@ def validate_config(profile: str | None, base_url: str | None, json_output: bool
     """Resolve the settings like the client does and show where each came from.
 
     Sources, strongest first: command-line flag, environment variable, profile,
-    default. The API key's value is never shown.
+    default. The API key is shown masked. Every bad value is reported with its source
+    (flag, environment variable, or profile and file), after the values that resolved,
+    and the exit code is then 2.
     """
     from .diagnose import validate_config as run
 

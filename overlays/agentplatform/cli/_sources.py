@@ -4,50 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import attrs
-
-from .._config import (
-    DEFAULT_PROFILE,
-    ENV_API_KEY,
-    ENV_BASE_URL,
-    ENV_MAX_RETRIES,
-    ENV_PROFILE,
-    ENV_TIMEOUT,
-    Settings,
-    config_file_path,
-    load_profiles,
-    resolve_settings,
-)
+from .._config import DEFAULT, DEFAULT_PROFILE, NOT_SET, Origin, Resolution, gather
+from ._output import mask
 
 SETTINGS = ("api_key", "base_url", "timeout", "max_retries", "tenant_id", "workspace_id")
-_ENV_NAMES = {
-    "api_key": ENV_API_KEY,
-    "base_url": ENV_BASE_URL,
-    "timeout": ENV_TIMEOUT,
-    "max_retries": ENV_MAX_RETRIES,
+_FLAGS = {
+    "base_url": Origin("--base-url", "--base-url"),
+    "profile": Origin("--profile", "--profile"),
 }
-
-
-@attrs.frozen
-class Resolved:
-    """Resolved settings, the source of each, and the config file consulted."""
-
-    settings: Settings
-    sources: Mapping[str, str]
-    profile_source: str
-    config_file: Path
-
-    def public(self) -> dict[str, Any]:
-        """Every setting with its source; the API key's value is never included."""
-        rows: dict[str, Any] = {}
-        for name in SETTINGS:
-            value = None if name == "api_key" else getattr(self.settings, name)
-            rows[name] = {"value": value, "source": self.sources[name]}
-        rows["api_key"]["set"] = True
-        return rows
 
 
 def resolve(
@@ -55,40 +21,37 @@ def resolve(
     profile: str | None = None,
     base_url: str | None = None,
     env: Mapping[str, str] | None = None,
-) -> Resolved:
-    """Resolve as `Client(profile=..., base_url=...)` would, recording each source.
-
-    Raises:
-        ConfigurationError: what the client would raise for the same settings.
-    """
-    env = os.environ if env is None else env
-    path = config_file_path(env)
-    settings = resolve_settings(profile=profile, base_url=base_url, env=env, config_file=path)
-    from_profile: Mapping[str, Any] = {}
-    if settings.profile is not None:
-        from_profile = load_profiles(path).get(settings.profile, {})
-    given = {"base_url": base_url}
-    sources = {}
-    for name in SETTINGS:
-        env_name = _ENV_NAMES.get(name)
-        if given.get(name) is not None:
-            sources[name] = f"--{name.replace('_', '-')}"
-        elif env_name and env.get(env_name, "").strip():
-            sources[name] = f"env {env_name}"
-        elif from_profile.get(name) is not None:
-            sources[name] = f"profile {settings.profile!r}"
-        elif name in ("tenant_id", "workspace_id"):
-            sources[name] = "not set"
-        else:
-            sources[name] = "default"
-    if profile is not None:
-        profile_source = "--profile"
-    elif env.get(ENV_PROFILE, "").strip():
-        profile_source = f"env {ENV_PROFILE}"
-    elif settings.profile is not None:
-        profile_source = f"default ({DEFAULT_PROFILE!r})"
-    else:
-        profile_source = "none (not needed)"
-    return Resolved(
-        settings=settings, sources=sources, profile_source=profile_source, config_file=path
+) -> Resolution:
+    """Resolve as `Client(profile=..., base_url=...)` would, recording each source and
+    every problem (never raises)."""
+    return gather(
+        profile=profile,
+        base_url=base_url,
+        env=os.environ if env is None else env,
+        flags=_FLAGS,
     )
+
+
+def profile_source(resolution: Resolution) -> str:
+    """How the profile was chosen: a flag, an environment variable, the default, or not at all."""
+    origin = resolution.profile_origin
+    if origin == DEFAULT:
+        return f"default ({DEFAULT_PROFILE!r})"
+    if origin == NOT_SET:
+        return "none (not needed)"
+    return origin.label
+
+
+def public(resolution: Resolution) -> dict[str, Any]:
+    """Every setting with its source, and its problem when bad; the API key only masked."""
+    rows: dict[str, Any] = {}
+    for name in SETTINGS:
+        value = resolution.values.get(name)
+        row: dict[str, Any] = {
+            "value": mask(value) if name == "api_key" and value else value,
+            "source": resolution.origins[name].label,
+        }
+        if name in resolution.problems:
+            row["problem"] = resolution.problems[name]
+        rows[name] = row
+    return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from .._config import (
@@ -21,8 +22,21 @@ from ._output import mask, warning
 from ._profiles import save_profile
 
 
-def read_key(*, from_stdin: bool, existing: str | None) -> str | None:
-    """The API key: a line of stdin, or a hidden prompt (Enter keeps `existing`)."""
+def read_key(*, from_stdin: bool, existing: str | None, given: str | None = None) -> str | None:
+    """The API key: `given` (from `--api-key`), a line of stdin, or a hidden prompt
+    (Enter keeps `existing`)."""
+    if given is not None:
+        if from_stdin:
+            raise Failure(
+                "Give the API key with --api-key or --api-key-stdin, not both.", EXIT_USAGE
+            )
+        warning(
+            "--api-key puts the key in your shell history (and, while this runs, in the "
+            "process list); the prompt or --api-key-stdin keep it out."
+        )
+        if not given.strip():
+            raise Failure("--api-key was given an empty key.", EXIT_USAGE)
+        return given.strip()
     if from_stdin:
         key = sys.stdin.readline().strip()
         if not key:
@@ -52,12 +66,13 @@ def configure(
     tenant_id: str | None,
     workspace_id: str | None,
     api_key_stdin: bool,
+    api_key: str | None = None,
 ) -> int:
     """Write (or update) a profile; the key is validated but never shown."""
     name = profile or os.environ.get(ENV_PROFILE, "").strip() or DEFAULT_PROFILE
     path = config_file_path()
     existing: dict[str, Any] = dict(load_profiles(path).get(name, {}))
-    key = read_key(from_stdin=api_key_stdin, existing=existing.get("api_key"))
+    key = read_key(from_stdin=api_key_stdin, existing=existing.get("api_key"), given=api_key)
     changes: dict[str, Any] = {
         "api_key": key,
         "base_url": base_url,
@@ -75,6 +90,7 @@ def configure(
         tenant_id=merged.get("tenant_id"),
         workspace_id=merged.get("workspace_id"),
         env={},
+        config_file=Path(os.devnull),  # check these values only
     )
     if "base_url" in merged:
         changes["base_url"] = checked.base_url

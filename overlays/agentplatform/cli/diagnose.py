@@ -8,11 +8,12 @@ from typing import Any
 from rich.table import Table
 
 from .. import errors
-from . import EXIT_API_ERROR, EXIT_OK
+from .._config import Resolution
+from . import EXIT_API_ERROR, EXIT_OK, EXIT_USAGE
 from ._clients import make_client
 from ._output import console, emit_json, error, is_terminal, mask, warning
 from ._profiles import loose_permissions
-from ._sources import SETTINGS, resolve
+from ._sources import SETTINGS, profile_source, public, resolve
 
 OK = "ok"
 UNREACHABLE = "server unreachable"
@@ -77,44 +78,53 @@ def _probe(client: Any, report: dict[str, Any]) -> tuple[str, str]:
 
 
 def validate_config(*, profile: str | None, base_url: str | None, json_output: bool) -> int:
-    """Resolve the settings like the client and show each value's source (never the key)."""
-    try:
-        resolved = resolve(profile=profile, base_url=base_url)
-    except errors.ConfigurationError as exc:
-        if json_output:
-            emit_json({"valid": False, "error": str(exc)})
-        raise
+    """Resolve the settings like the client and show each value's source (never the key).
+
+    Every value that could be resolved is shown, even when others are bad; each problem
+    is then printed on stderr naming where its value came from, and the exit code is 2.
+    """
+    resolved = resolve(profile=profile, base_url=base_url)
     path = resolved.config_file
     exists = path.is_file()
     loose = loose_permissions(path)
+    problems = list(resolved.problems.values())
     if json_output:
-        emit_json(
-            {
-                "valid": True,
-                "config_file": {"path": str(path), "exists": exists, "private": not loose},
-                "profile": {"name": resolved.settings.profile, "source": resolved.profile_source},
-                "settings": resolved.public(),
-            }
-        )
+        report: dict[str, Any] = {
+            "valid": not problems,
+            "config_file": {"path": str(path), "exists": exists, "private": not loose},
+            "profile": {"name": resolved.profile, "source": profile_source(resolved)},
+            "settings": public(resolved),
+        }
+        if problems:
+            report["error"] = problems[0]
+            report["problems"] = problems
+        if resolved.ignored:
+            report["config_file"]["ignored"] = resolved.ignored
+        emit_json(report)
     else:
         _print_resolved(resolved, exists)
     if loose:
         warning(f"{path} is readable by other users; run: chmod 600 '{path}'")
-    return EXIT_OK
+    for problem in problems:
+        error(problem)
+    return EXIT_USAGE if problems else EXIT_OK
 
 
-def _print_resolved(resolved: Any, exists: bool) -> None:
-    rows = resolved.public()
-    values = {
-        name: "(hidden)" if name == "api_key" else _shown(rows[name]["value"]) for name in SETTINGS
-    }
-    profile = resolved.settings.profile
+def _print_resolved(resolved: Resolution, exists: bool) -> None:
+    rows = public(resolved)
+    values = {name: _shown(name, rows[name]) for name in SETTINGS}
+    profile = resolved.profile
     header = [
         f"Config file: {resolved.config_file}" + ("" if exists else " (not found)"),
-        f"Profile:     {profile!r} ({resolved.profile_source})"
+        f"Profile:     {profile!r} ({profile_source(resolved)})"
         if profile
-        else f"Profile:     {resolved.profile_source}",
+        else f"Profile:     {profile_source(resolved)}",
     ]
+    verdict = (
+        f"Invalid: {len(resolved.problems)} problem(s), listed below."
+        if resolved.problems
+        else "Valid: a client would use these settings."
+    )
     if is_terminal():
         out = console()
         for line in header:
@@ -123,14 +133,16 @@ def _print_resolved(resolved: Any, exists: bool) -> None:
         for name in SETTINGS:
             table.add_row(name, values[name], rows[name]["source"])
         out.print(table)
-        out.print("[green]Valid:[/] a client would use these settings.")
+        out.print(verdict, style="red" if resolved.problems else "green", markup=False)
         return
     for line in header:
         print(line)
     for name in SETTINGS:
         print(f"  {name:<13} {values[name]:<34} {rows[name]['source']}")
-    print("Valid: a client would use these settings.")
+    print(verdict)
 
 
-def _shown(value: object) -> str:
-    return "-" if value is None else str(value)
+def _shown(name: str, row: dict[str, Any]) -> str:
+    if "problem" in row:
+        return "(missing)" if row["source"] == "not set" else "(invalid)"
+    return "-" if row["value"] is None else str(row["value"])
