@@ -1,13 +1,20 @@
-"""The `agentplatform` logger. `AGENTPLATFORM_LOG=debug|info` turns on a stderr handler.
+"""The `agentplatform` logger, and `AGENTPLATFORM_LOG` to turn it on without code.
 
-Log records name the method, URL, status, attempt, elapsed time and request id; never
-headers (they hold the API key) and never bodies.
+`AGENTPLATFORM_LOG` takes a standard level name (debug, info, warning, error, critical;
+any case). At info, every request logs one line when it is done: method, path, status
+(or the network error), attempt count, elapsed time and request id. At debug, every
+attempt logs a line too. Records never hold headers (they carry the API key) or bodies.
+
+Lines are never printed twice: records propagate to the application's handlers as usual,
+and the stderr handler `AGENTPLATFORM_LOG` adds writes only while no other handler (the
+root logger's, e.g. from `logging.basicConfig()`, or the application's own) would.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 
 import httpx
@@ -16,31 +23,64 @@ from .errors import ConfigurationError
 
 logger = logging.getLogger("agentplatform")
 
-_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
+ENV_LOG = "AGENTPLATFORM_LOG"
+LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "warn": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
+_ATTEMPTS = "agentplatform.logged_attempts"
 _configured = False
 _handler: logging.Handler | None = None
 
 
-def configure_from_env() -> None:
-    """Attach a stderr handler once when `AGENTPLATFORM_LOG` asks for one.
+class FallbackHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to stderr, but only records that no other handler would show."""
 
-    Raises `ConfigurationError` when the variable holds something other than debug or info.
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._handled_elsewhere(record):
+            return
+        self.setStream(sys.stderr)  # the current stderr, even if it was replaced
+        super().emit(record)
+
+    def _handled_elsewhere(self, record: logging.LogRecord) -> bool:
+        current: logging.Logger | None = logging.getLogger(record.name)
+        while current is not None:
+            if any(handler is not self for handler in current.handlers):
+                return True
+            if not current.propagate:
+                return False
+            current = current.parent
+        return False
+
+
+def configure_from_env() -> None:
+    """Apply `AGENTPLATFORM_LOG` once per process: set the level, add the stderr fallback.
+
+    Raises `ConfigurationError` when the variable holds something other than a level name.
     """
     global _configured, _handler
     if _configured:
         return
-    raw = os.environ.get("AGENTPLATFORM_LOG", "").strip().lower()
-    if raw and raw not in _LEVELS:
+    raw = os.environ.get(ENV_LOG, "").strip().lower()
+    if raw and raw not in LEVELS:
         raise ConfigurationError(
-            f"AGENTPLATFORM_LOG must be 'debug' or 'info' (or unset), got {raw[:20]!r}."
+            f"{ENV_LOG} must be a log level: debug, info, warning, error or critical "
+            f"(or unset), got {raw[:20]!r}."
         )
     _configured = True
     if not raw:
         return
-    _handler = logging.StreamHandler()
-    _handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+    _handler = FallbackHandler()
     logger.addHandler(_handler)
-    logger.setLevel(_LEVELS[raw])
+    logger.setLevel(LEVELS[raw])
 
 
 def reset() -> None:
@@ -61,7 +101,8 @@ def log_attempt(
     response: httpx.Response | None = None,
     error: Exception | None = None,
 ) -> None:
-    """One line per HTTP attempt, at debug level."""
+    """One line per HTTP attempt, at debug level; notes the attempt count for `log_request`."""
+    request.extensions[_ATTEMPTS] = attempt + 1
     if not logger.isEnabledFor(logging.DEBUG):
         return
     elapsed_ms = (time.perf_counter() - started) * 1000.0
@@ -84,6 +125,29 @@ def log_attempt(
             attempt + 1,
             elapsed_ms,
         )
+
+
+def log_request(
+    request: httpx.Request,
+    started: float,
+    *,
+    response: httpx.Response | None = None,
+    error: Exception | None = None,
+) -> None:
+    """One line per request when it is done (retries included), at info level."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    outcome = str(response.status_code) if response is not None else type(error).__name__
+    request_id = response.headers.get("x-request-id", "-") if response is not None else "-"
+    logger.info(
+        "%s %s -> %s attempts=%d elapsed_ms=%.1f request_id=%s",
+        request.method,
+        request.url.raw_path.decode("ascii", "replace"),
+        outcome,
+        request.extensions.get(_ATTEMPTS, 1),
+        (time.perf_counter() - started) * 1000.0,
+        request_id,
+    )
 
 
 def log_not_retried(request: httpx.Request, reason: str) -> None:

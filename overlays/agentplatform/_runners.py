@@ -8,6 +8,7 @@ the parsed value, a coroutine of it, or a `RawResponse`.
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,6 +16,7 @@ import attrs
 import httpx
 
 from ._http import CoreConfig, build_request, connection_error, parse, status_error
+from ._logging import log_request
 from ._operation import Call, PageCall
 from ._progress import PollCall, wait_async, wait_sync
 from .errors import AgentPlatformError
@@ -59,11 +61,14 @@ class SyncCore:
         request = build_request(self.http, call, self.config)
         for hook in self.hooks.before_request:
             hook(request)
+        started = time.perf_counter()
         try:
             try:
                 response = self.http.send(request, stream=stream)
             except httpx.HTTPError as exc:
+                log_request(request, started, error=exc)
                 raise connection_error(exc) from exc
+            log_request(request, started, response=response)
             if response.status_code >= 400:
                 try:
                     response.read()
@@ -103,11 +108,14 @@ class AsyncCore:
         request = build_request(self.http, call, self.config)
         for hook in self.hooks.before_request:
             await _maybe_await(hook(request))
+        started = time.perf_counter()
         try:
             try:
                 response = await self.http.send(request, stream=stream)
             except httpx.HTTPError as exc:
+                log_request(request, started, error=exc)
                 raise connection_error(exc) from exc
+            log_request(request, started, response=response)
             if response.status_code >= 400:
                 try:
                     await response.aread()
