@@ -182,6 +182,7 @@ class Client(_ClientBase[Sync]):
             self.telemetry.close()
         if self._owns_http:
             self._http.close()
+        self._core.closed = True
 
     def __enter__(self) -> Self:
         return self
@@ -268,6 +269,7 @@ class AsyncClient(_ClientBase[Async]):
             await self.telemetry.close()
         if self._owns_http:
             await self._http.aclose()
+        self._core.closed = True
 
     async def close(self) -> None:
         """Alias of `aclose()`."""

@@ -66,8 +66,6 @@ def build_request(
     http: httpx.Client | httpx.AsyncClient, call: Call[Any], config: CoreConfig
 ) -> httpx.Request:
     """The `httpx.Request` for a call: generated request builder plus overlay options."""
-    if http.is_closed:
-        raise APIConnectionError("The client is closed; create a new one to send requests.")
     options = call.options
     unknown = set(options) - _OPTION_NAMES
     if unknown:

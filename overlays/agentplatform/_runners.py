@@ -19,7 +19,7 @@ from ._http import CoreConfig, build_request, connection_error, parse, status_er
 from ._logging import log_request
 from ._operation import Call, PageCall
 from ._progress import PollCall, wait_async, wait_sync
-from .errors import AgentPlatformError
+from .errors import AgentPlatformError, ClientClosedError
 from .pagination import AsyncPaginator, Page, SyncPaginator
 from .raw_response import RawResponse
 
@@ -55,9 +55,11 @@ class SyncCore:
         self.http = http
         self.config = config
         self.hooks = hooks
+        self.closed = False
 
     def send(self, call: Call[Any], *, stream: bool = False) -> httpx.Response:
         """Send a call; raise an SDK error for transport failures and 4xx/5xx."""
+        ensure_open(self)
         request = build_request(self.http, call, self.config)
         for hook in self.hooks.before_request:
             hook(request)
@@ -102,9 +104,11 @@ class AsyncCore:
         self.http = http
         self.config = config
         self.hooks = hooks
+        self.closed = False
 
     async def send(self, call: Call[Any], *, stream: bool = False) -> httpx.Response:
         """Send a call; raise an SDK error for transport failures and 4xx/5xx."""
+        ensure_open(self)
         request = build_request(self.http, call, self.config)
         for hook in self.hooks.before_request:
             await _maybe_await(hook(request))
@@ -140,6 +144,15 @@ class AsyncCore:
             for hook in self.hooks.on_error:
                 await _maybe_await(hook(error))
             raise
+
+
+def ensure_open(core: SyncCore | AsyncCore) -> None:
+    """Raise `ClientClosedError` when the client or its connection pool was closed."""
+    if core.closed or core.http.is_closed:
+        raise ClientClosedError(
+            "The client is closed (close() was called or its `with` block ended); "
+            "create a new client to send requests."
+        )
 
 
 async def _maybe_await(result: Any) -> None:

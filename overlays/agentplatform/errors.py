@@ -14,8 +14,10 @@ AgentPlatformError
 ├── ResearchFailedError           research.wait: the job failed (job, problem)
 ├── WaitTimeoutError              research.wait: not finished in time (also TimeoutError)
 ├── WebhookVerificationError
+├── ClientClosedError             a call on a closed client (also RuntimeError)
 └── ConfigurationError            missing/invalid key, URL, profile, option
-    └── InvalidParameterError     a bad argument to a call (also ValueError, TypeError)
+    ├── InvalidParameterError     a bad argument to a call (also ValueError, TypeError)
+    └── MissingExtraError         an optional extra is not installed (also ImportError)
 ```
 """
 
@@ -34,10 +36,12 @@ __all__ = [
     "AgentPlatformError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
     "InvalidParameterError",
+    "MissingExtraError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -68,6 +72,26 @@ class InvalidParameterError(ConfigurationError, ValueError, TypeError):
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
+
+
+class MissingExtraError(ConfigurationError, ModuleNotFoundError):
+    """A feature needs an optional extra that is not installed.
+
+    The message names the `pip install 'agentplatform[EXTRA]'` to run. It is also a
+    `ModuleNotFoundError`, so `except ImportError` still catches it.
+
+    Attributes:
+        extra: the extra to install, e.g. `otel`.
+        name: the missing module, as on any `ImportError`.
+    """
+
+    def __init__(self, feature: str, extra: str, missing: str | None) -> None:
+        super().__init__(
+            f"{feature} needs the {extra} extra ({missing or 'a dependency'} is not "
+            f"installed): pip install 'agentplatform[{extra}]'"
+        )
+        self.extra = extra
+        self.name = missing
 
 
 class APIConnectionError(AgentPlatformError):
@@ -235,3 +259,11 @@ class StreamError(AgentPlatformError):
 
 class WebhookVerificationError(AgentPlatformError):
     """A webhook delivery failed verification: bad, missing or stale signature headers."""
+
+
+class ClientClosedError(AgentPlatformError, RuntimeError):
+    """A call on a client after `close()` (or the end of its `with` block).
+
+    Nothing was sent, so retrying the call on the same client never helps (unlike an
+    `APIConnectionError`): create a new client. Also a `RuntimeError`, like httpx's own.
+    """

@@ -271,7 +271,7 @@ async def test_closed_client_raises_an_sdk_error(make_client: Any, mode: str) ->
         client.close()
     else:
         await client.close()
-    with pytest.raises(ap.APIConnectionError, match="client is closed"):
+    with pytest.raises(ap.ClientClosedError, match="client is closed"):
         await run(client.health())
 
 
