@@ -14,6 +14,9 @@ Each call gets a `CLIENT` span named after its HTTP method, with `http.request.m
 context is sent as `traceparent` (with the configured propagator), so the service's
 telemetry joins the caller's trace. A failed call ends its span with status ERROR and
 `error.type`. The hooks are plain functions, so they suit `Client` and `AsyncClient`.
+
+Without the extra, importing this module raises `MissingExtraError` (an `ImportError`)
+naming `pip install 'agentplatform[otel]'`.
 """
 
 from __future__ import annotations
@@ -23,15 +26,20 @@ import re
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
-from opentelemetry import propagate, trace
-from opentelemetry.propagators.textmap import TextMapPropagator
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+
+from .errors import AgentPlatformError, APIStatusError, MissingExtraError
+
+try:
+    from opentelemetry import propagate, trace
+    from opentelemetry.propagators.textmap import TextMapPropagator
+    from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+except ImportError as exc:
+    raise MissingExtraError("agentplatform.otel", "otel", exc.name) from None
 
 from ._http import OPERATION_EXTENSION
 from ._setup import ClientOptions
 from ._transport import ATTEMPTS_EXTENSION
 from ._version import __version__
-from .errors import AgentPlatformError, APIStatusError
 
 __all__ = ["OpenTelemetryHooks", "redacted_url"]
 
