@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -108,5 +109,12 @@ def test_sandbox_extra_check_in_process(monkeypatch: pytest.MonkeyPatch) -> None
     assert _extra.missing() is None
     monkeypatch.setitem(sys.modules, "referencing", None)
     assert _extra.missing() == "referencing"
+
+    def broken(name: str) -> None:
+        raise ValueError(f"{name}.__spec__ is None")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importlib.util, "find_spec", broken)
+        assert _extra.missing() == "starlette"
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'agentplatform\[sandbox\]'"):
         importlib.reload(_extra)

@@ -316,3 +316,15 @@ def test_a_broken_file_that_is_not_needed_is_shown_as_skipped(
     report = json.loads(result.out)
     assert report["valid"] is True
     assert "It was skipped" in report["config_file"]["ignored"]
+
+
+def test_problems_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagnose, "is_terminal", lambda: True)
+    monkeypatch.setenv("AGENTPLATFORM_API_KEY", "sk_env_key_123")
+    monkeypatch.setenv("AGENTPLATFORM_TIMEOUT", "-1")
+    result = cli("validate-config")
+    assert result.code == 2
+    assert "┃ setting" in result.out
+    assert "(invalid)" in result.out
+    assert "Invalid: 1 problem(s), listed below." in result.out
+    assert "(from environment variable AGENTPLATFORM_TIMEOUT)" in result.err

@@ -298,3 +298,24 @@ def test_each_line_reaches_stderr_exactly_once(
     attempts = [line for line in lines if "/v1/health -> 200 attempt=1" in line]
     assert len(attempts) == (2 if level == "debug" else 0)
     assert API_KEY not in result.stderr
+
+
+def test_the_fallback_handler_writes_only_when_nobody_else_would(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    parent = logging.getLogger("fallback-test")
+    child = logging.getLogger("fallback-test.child")
+    parent.propagate = False
+    fallback = _logging.FallbackHandler()
+    parent.addHandler(fallback)
+    try:
+        child.warning("alone")
+        assert capsys.readouterr().err.endswith("fallback-test.child WARNING] alone\n")
+        other = logging.StreamHandler()
+        child.addHandler(other)
+        child.warning("shared")
+        child.removeHandler(other)
+        assert capsys.readouterr().err.count("shared") == 1  # the other handler's line only
+    finally:
+        parent.removeHandler(fallback)
+        parent.propagate = True

@@ -1,7 +1,7 @@
 """The `agentplatform` command line: configure, check, chat, run the sandbox, take the tour.
 
 Needs the `cli` extra (`pip install 'agentplatform[cli]'`). Importing `agentplatform`
-never imports this package, typer or rich.
+never imports this package, click or rich.
 
 Exit codes: 0 success, 1 an API or network error, 2 a usage or configuration error.
 """
@@ -22,7 +22,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: `sys.argv[1:]`) and return the exit code."""
     try:
         from ._app import run_app
-    except ImportError as exc:  # typer or rich missing
+    except ImportError as exc:  # click or rich missing
         print(
             f"agentplatform: error: the command line needs the cli extra ({exc.name} is "
             "missing): pip install 'agentplatform[cli]'",
