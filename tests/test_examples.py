@@ -38,7 +38,7 @@ EXPECTED: dict[str, list[str]] = {
         "patient copy: 5 retries",
         "AuthenticationError: 401 Unauthorized",
         "APIConnectionError after retries: APIConnectionError",
-        "ConfigurationError: The API key must be a non-empty string.",
+        "ConfigurationError: The API key must be a non-empty string (from the api_key argument).",
     ],
     "webhooks_receiver.py": [
         "registered wh_",
