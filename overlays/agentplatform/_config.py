@@ -133,6 +133,9 @@ class Origin:
 
 DEFAULT = Origin("default", "the default")
 NOT_SET = Origin("not set", "nowhere")
+NO_DEFAULT_PROFILE = Origin(
+    f"none (needed, but the file has no {DEFAULT_PROFILE!r} profile)", "no profile"
+)
 
 
 def argument(name: str) -> Origin:
@@ -216,12 +219,14 @@ class _Profile:
         self.settings: dict[str, Any] = {}
         self.problems: dict[str, str] = {}
         self.ignored: str | None = None
+        self.needed = False
 
     def load(self, named: str | None, origin: Origin, *, needed: bool) -> None:
         """Read profile `named` (else the default one, if the file has it).
 
         A file that is not `needed` and cannot be read is skipped with a warning.
         """
+        self.needed = needed
         try:
             profiles = load_profiles(self.path)
         except ConfigurationError as exc:
@@ -293,7 +298,7 @@ def gather(*, flags: Mapping[str, Origin] | None = None, **given: Unpack[Argumen
         except ConfigurationError as exc:
             problems[name] = str(exc)
     if chosen.name is None and profile_name is None:
-        profile_origin = NOT_SET
+        profile_origin = NO_DEFAULT_PROFILE if chosen.needed else NOT_SET
     elif profile_name is None:
         profile_origin = DEFAULT
     return Resolution(

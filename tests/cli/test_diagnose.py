@@ -304,6 +304,9 @@ def test_a_broken_file_and_missing_key_are_reported_with_the_values_that_resolve
     )
     plain = cli("validate-config")
     assert ["api_key", "(missing)", "not", "set"] in [x.split() for x in plain.out.splitlines()]
+    config_file.unlink()
+    absent = cli("validate-config")
+    assert "Profile:     none (needed, but the file has no 'default' profile)" in absent.out
 
 
 def test_a_broken_file_that_is_not_needed_is_shown_as_skipped(
