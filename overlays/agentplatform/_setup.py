@@ -41,7 +41,7 @@ class ClientOptions(TypedDict, total=False):
     api_key: str
     """The API key; else `AGENTPLATFORM_API_KEY`, else the profile's."""
     base_url: str
-    """The API's root URL; else `AGENTPLATFORM_BASE_URL`, else the profile's."""
+    """The API's root URL, without `/v1`; else `AGENTPLATFORM_BASE_URL`, else the profile's."""
     timeout: float
     """Seconds per request; else `AGENTPLATFORM_TIMEOUT`, else the profile's, else 60."""
     max_retries: int
