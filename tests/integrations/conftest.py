@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -60,6 +61,21 @@ def wait_for(count: int, sandbox: Sandbox, timeout: float = 10.0) -> list[dict[s
             return found
         gc.collect()
         time.sleep(0.02)
+
+
+async def async_records(
+    aclient: ap.AsyncClient, sandbox: Sandbox, count: int, within: float = 10.0
+) -> list[dict[str, Any]]:
+    """`wait_for`, flushing `aclient`'s telemetry and yielding to its event loop meanwhile."""
+    deadline = time.monotonic() + within
+    while True:
+        await aclient.telemetry.flush(within)
+        found = [r for r in sandbox.state.telemetry_records() if r["kind"] == "llm_event"]
+        if len(found) >= count or time.monotonic() > deadline:
+            assert len(found) == count, found
+            return found
+        gc.collect()
+        await asyncio.sleep(0.02)
 
 
 @pytest.fixture

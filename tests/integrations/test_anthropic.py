@@ -17,7 +17,7 @@ from anthropic.types import Message
 from pytest_httpserver import HTTPServer
 
 from . import _fakes
-from .conftest import Records, wait_for
+from .conftest import Records, async_records
 
 MESSAGES_PATH = "/v1/messages"
 MESSAGES = [{"role": "user", "content": [{"type": "text", "text": "Salut"}]}]
@@ -199,8 +199,7 @@ async def test_async_anthropic(
     ) as stream:
         text = "".join([part async for part in stream.text_stream])
     assert text == "Bonjour"
-    await aclient.telemetry.flush(10)
-    events: list[dict[str, Any]] = wait_for(2, sandbox)
+    events = await async_records(aclient, sandbox, 2)
     assert [e["response"]["text"] for e in events] == ["Bonjour", "Bonjour"]
     assert [e["metadata"]["stream"] for e in events] == [False, True]
     await llm.close()

@@ -16,7 +16,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pytest_httpserver import HTTPServer
 
 from . import _fakes
-from .conftest import wait_for
+from .conftest import async_records
 
 CHAT = "/v1/chat/completions"
 MESSAGES = [{"role": "user", "content": "Hi!"}]
@@ -31,8 +31,7 @@ async def llm(httpserver: HTTPServer, aclient: ap.AsyncClient) -> AsyncIterator[
 
 
 async def read(aclient: ap.AsyncClient, sandbox: Sandbox, count: int) -> list[dict[str, Any]]:
-    await aclient.telemetry.flush(10)
-    return wait_for(count, sandbox)
+    return await async_records(aclient, sandbox, count)
 
 
 async def test_an_async_completion_is_recorded(

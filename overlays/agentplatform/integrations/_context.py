@@ -37,6 +37,16 @@ def current_trace() -> TraceContext:
     return found if found is not None else current_trace_context()
 
 
+def enclosing_trace() -> TraceContext | None:
+    """The innermost `traced()` block's context, else the recording OpenTelemetry span's,
+    else None."""
+    found = _current.get()
+    if found is not None:
+        return found
+    context = current_trace_context()
+    return context if context.from_otel else None
+
+
 @contextlib.contextmanager
 def traced(trace_id: str | None = None) -> Iterator[TraceContext]:
     """Record the calls made inside the block under one trace, with a span of the block.
@@ -50,10 +60,7 @@ def traced(trace_id: str | None = None) -> Iterator[TraceContext]:
     ```
     """
     if trace_id is None:
-        outer = _current.get()
-        if outer is None:
-            found = current_trace_context()
-            outer = found if found.from_otel else None
+        outer = enclosing_trace()
         trace_id = outer.trace_id if outer is not None else secrets.token_hex(16)
     else:
         trace_id = _records.trace_id("trace_id", trace_id)

@@ -57,6 +57,7 @@ class CallRecord:
 
     __slots__ = (
         "_done",
+        "extra",
         "iterating",
         "operation",
         "options",
@@ -72,7 +73,14 @@ class CallRecord:
     )
 
     def __init__(
-        self, options: Options, operation: str, body: Mapping[str, Any], *, stream: bool
+        self,
+        options: Options,
+        operation: str,
+        body: Mapping[str, Any],
+        *,
+        stream: bool,
+        trace: tuple[str, str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> None:
         self.started = time.perf_counter()
         self.options = options
@@ -81,6 +89,7 @@ class CallRecord:
         self.iterating = False
         self.ttft: float | None = None
         self.summary = Summary()
+        self.extra = metadata
         self._done = threading.Lock()
         model = body.get("model")
         self.request_model = model if isinstance(model, str) and model else "unknown"
@@ -93,6 +102,8 @@ class CallRecord:
                 provider.system, self.request_model, self.parameters, options.server
             )
             self.trace = options.spans.ids(self.span)
+        elif trace is not None:
+            self.trace = trace
         else:
             context = current_trace()
             self.trace = (context.trace_id, context.span_id)
@@ -192,6 +203,8 @@ class CallRecord:
         if isinstance(status, int):
             found["status_code"] = status
         found.update(self.parameters)
+        if self.extra:
+            found.update(self.extra)
         return found
 
     def _redacted(self, text: str) -> str:

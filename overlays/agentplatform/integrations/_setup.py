@@ -37,13 +37,14 @@ def instrument_client(
     stream_types: tuple[type, ...],
 ) -> None:
     """Check the options (raising before anything is hooked), then hook `resources`."""
-    checked = _options(provider, client, telemetry, options)
+    checked = checked_options(provider, client, telemetry, options)
     install(client, resources, checked, is_async=is_async, stream_types=stream_types)
 
 
-def _options(
+def checked_options(
     provider: Provider, client: Any, telemetry: object, options: InstrumentOptions
 ) -> Options:
+    """The `Options` of `options` for `client`; raises naming the first bad option."""
     unknown = set(options) - set(InstrumentOptions.__annotations__)
     if unknown:
         raise InvalidParameterError(sorted(unknown)[0], "is not an option of instrument().")
