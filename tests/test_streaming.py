@@ -94,11 +94,13 @@ def problem(status: int, detail: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def problem_response(status: int, detail: str = "It failed.") -> Response:
+def problem_response(
+    status: int, detail: str = "It failed.", headers: dict[str, str] | None = None
+) -> Response:
     return Response(
         json.dumps(problem(status, detail)),
         status=status,
-        headers={"X-Request-ID": REQUEST_ID},
+        headers={"X-Request-ID": REQUEST_ID, **(headers or {})},
         content_type="application/problem+json",
     )
 
@@ -500,6 +502,66 @@ async def test_an_error_status_on_resume_is_raised(server: HTTPServer, make_clie
     client = make_client(max_retries=0)
     with pytest.raises(ap.NotFoundError, match="conversation is gone"):
         await consume(client.chat.stream("Say hello"))
+
+
+def cut_then(*refusals: Answer) -> tuple[Answer, ...]:
+    """A first connection cut after two events, `refusals` for the resumes, then a server
+    that honours `Last-Event-ID`."""
+    first = reply_events()
+    return (
+        lambda _: sse_response([first[0], first[1], first[2][:8]], cut=True),
+        *refusals,
+        resuming_server(cut_after=10),
+    )
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 429])
+async def test_a_retryable_status_on_resume_is_retried(
+    server: HTTPServer, make_client: Any, sleeps: list[float], status: int
+) -> None:
+    refusal = lambda _: problem_response(status, "Busy.")  # noqa: E731
+    script = serve(server, *cut_then(refusal, refusal))
+    client = make_client(max_retries=0)
+    events = await consume(client.chat.stream("Say hello", max_resume_attempts=3))
+    assert deltas(events) == TOKENS  # nothing lost, nothing repeated
+    assert script.headers("Last-Event-ID") == [None, "2", "2", "2"]
+    assert len(set(script.headers("Idempotency-Key"))) == 1
+    assert len(sleeps) == 3 and all(0 <= s <= 2.0 for s in sleeps)
+
+
+async def test_a_resume_honours_retry_after(
+    server: HTTPServer, make_client: Any, sleeps: list[float]
+) -> None:
+    refusal = lambda _: problem_response(503, "Busy.", {"Retry-After": "7"})  # noqa: E731
+    serve(server, *cut_then(refusal))
+    client = make_client(max_retries=0)
+    events = await consume(client.chat.stream("Say hello"))
+    assert deltas(events) == TOKENS
+    assert sleeps[1] == 7.0
+
+
+async def test_a_resume_asked_to_wait_too_long_gives_up(
+    server: HTTPServer, make_client: Any, sleeps: list[float]
+) -> None:
+    refusal = lambda _: problem_response(503, "Down.", {"Retry-After": "3600"})  # noqa: E731
+    script = serve(server, *cut_then(refusal))
+    client = make_client(max_retries=0)
+    with pytest.raises(ap.InternalServerError, match="Down"):
+        await consume(client.chat.stream("Say hello"))
+    assert len(script.requests) == 2
+    assert len(sleeps) == 1  # only the wait before the first resume
+
+
+async def test_resumes_refused_every_time_raise_the_status_error(
+    server: HTTPServer, make_client: Any
+) -> None:
+    refusal = lambda _: problem_response(503, "Still down.")  # noqa: E731
+    script = serve(server, *cut_then(refusal, refusal, refusal, refusal))
+    client = make_client(max_retries=0)
+    with pytest.raises(ap.InternalServerError, match="Still down") as caught:
+        await consume(client.chat.stream("Say hello", max_resume_attempts=2))
+    assert len(script.requests) == 3  # the first connection and two resumes
+    assert caught.value.idempotency_key == script.headers("Idempotency-Key")[0]
 
 
 @pytest.mark.parametrize("event_id", [None, "caf\u00e9-1"])

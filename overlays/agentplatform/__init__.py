@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from . import sse, types, webhooks
     from ._client import AsyncClient, Client
     from ._operation import RequestOptions
+    from ._retry import RetryBudget
     from .pagination import AsyncPaginator, SyncPaginator
     from .raw_response import RawResponse
     from .resources.research import ResearchFailedError, WaitTimeoutError
@@ -56,6 +57,7 @@ _LAZY = {
     "AsyncClient": "._client",
     "Client": "._client",
     "RequestOptions": "._operation",
+    "RetryBudget": "._retry",
     "AsyncPaginator": ".pagination",
     "SyncPaginator": ".pagination",
     "RawResponse": ".raw_response",
@@ -116,6 +118,7 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "ResearchFailedError",
+    "RetryBudget",
     "StreamError",
     "SyncPaginator",
     "TelemetryConfig",

@@ -129,7 +129,7 @@ class Client(_ClientBase[Sync]):
         else:
             http = user_http_client(http_client, httpx.Client, options)
             setup = for_user_http_client(setup)
-        policy = RetryPolicy(setup.settings.max_retries)
+        policy = RetryPolicy(setup.settings.max_retries, setup.retry_budget)
         wrap_transports(http, lambda t: RetryTransport(t, policy), RetryTransport)
         self._init(http, setup, owns_http=http_client is None)
 
@@ -216,7 +216,7 @@ class AsyncClient(_ClientBase[Async]):
         else:
             http = user_http_client(http_client, httpx.AsyncClient, options)
             setup = for_user_http_client(setup)
-        policy = RetryPolicy(setup.settings.max_retries)
+        policy = RetryPolicy(setup.settings.max_retries, setup.retry_budget)
         wrap_transports(http, lambda t: AsyncRetryTransport(t, policy), AsyncRetryTransport)
         self._init(http, setup, owns_http=http_client is None)
 

@@ -132,18 +132,43 @@ def _idempotency_key(value: object) -> str:
     return key
 
 
-def connection_error(exc: httpx.HTTPError) -> APIConnectionError:
-    """The SDK error for a transport failure that survived the retries."""
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(
-            f"Request timed out ({type(exc).__name__}); raise timeout= or retry later."
-        )
-    return APIConnectionError(
-        f"Connection error ({type(exc).__name__}: {exc}); check base_url and the network."
+def connection_error(exc: httpx.HTTPError, request: httpx.Request) -> APIConnectionError:
+    """The SDK error for a transport failure that survived the retries.
+
+    For a POST it carries the idempotency key that was sent and says how to resend safely,
+    since the server may have applied the write before the connection failed.
+    """
+    key = idempotency_key_of(request)
+    resend = (
+        f" The server may have applied it: send it again with idempotency_key={key!r} "
+        "to replay it instead of writing twice."
+        if key
+        else ""
     )
+    error: APIConnectionError
+    if isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(
+            f"{request.method} {request.url.path} timed out ({type(exc).__name__}); "
+            f"raise timeout= or retry later.{resend}"
+        )
+    else:
+        error = APIConnectionError(
+            f"{request.method} {request.url.path}: connection error "
+            f"({type(exc).__name__}: {exc}); check base_url and the network.{resend}"
+        )
+    error.method, error.path, error.idempotency_key = request.method, request.url.path, key
+    return error
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def idempotency_key_of(request: httpx.Request) -> str | None:
+    """The `Idempotency-Key` a POST was sent with (None for other methods)."""
+    if request.method != "POST":
+        return None
+    key: str | None = request.headers.get("idempotency-key")
+    return key
+
+
+def status_error(response: httpx.Response, request: httpx.Request) -> APIStatusError:
     """The SDK error for a 4xx/5xx response (the body must have been read)."""
     status = response.status_code
     request_id = response.headers.get("x-request-id")
@@ -160,19 +185,25 @@ def status_error(response: httpx.Response) -> APIStatusError:
     message = f"{status} {reason}: {detail.rstrip('.')}. {hint}"
     if request_id:
         message += f" Request id: {request_id}."
+    key = idempotency_key_of(request)
+    retryable = _retry.should_retry_status(response)
+    if key and retryable:
+        message += f" To try again safely, send it with idempotency_key={key!r}."
     cls = status_error_class(status)
     common: dict[str, Any] = {
         "status_code": status,
         "request_id": request_id,
         "problem": problem,
         "headers": dict(response.headers),
-        "retryable": _retry.should_retry_status(response),
+        "retryable": retryable,
     }
-    if cls is RateLimitError:
-        return RateLimitError(
-            message, retry_after=_retry.retry_after_seconds(response.headers), **common
-        )
-    return cls(message, **common)
+    error = (
+        RateLimitError(message, retry_after=_retry.retry_after_seconds(response.headers), **common)
+        if cls is RateLimitError
+        else cls(message, **common)
+    )
+    error.method, error.path, error.idempotency_key = request.method, request.url.path, key
+    return error
 
 
 def _problem_of(response: httpx.Response) -> Problem | None:

@@ -9,6 +9,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from .errors import ConfigurationError
+
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_BACKOFF_S = 8.0
 INITIAL_BACKOFF_S = 0.5
@@ -63,33 +65,78 @@ def backoff_delay(retry_number: int, rng: random.Random | None = None) -> float:
 
 
 class RetryBudget:
-    """A token bucket shared by one client: each retry spends a token, each success earns
-    a fraction back. When the service is down the bucket empties and retries stop, so a
-    fleet of clients does not multiply the load on a failing service."""
+    """A token bucket shared by one client (and its `with_options` copies) that stops
+    retry storms: each retry spends tokens, each successful response earns some back.
 
-    def __init__(self, capacity: float = 20.0, refill_per_success: float = 0.1) -> None:
-        self.capacity = capacity
-        self.refill_per_success = refill_per_success
-        self._tokens = capacity
+    The shape is that of the AWS SDKs' standard retry mode (capacity 500, a retry after
+    an error response costs 5, after a timeout or connection error 10), with one change:
+    every successful response refunds a retry's cost (5), not 1. With a refund of 1 the
+    bucket only breaks even below about 17% failed attempts, so a burst of calls at a
+    30% fault rate empties it after ~600 calls and `max_retries` stops meaning anything.
+    With a refund of 5 it breaks even at 50% failed responses (33% when every failure is
+    a dropped connection): a degraded service is retried through, while a service that
+    is down (no successes) gets at most `capacity / retry_cost` retries from the whole
+    client before it answers every call at once.
+
+    Pass one to `Client(retry_budget=...)` to change the numbers, or `None` to turn the
+    budget off. A denied retry is logged at info on `agentplatform`.
+    """
+
+    def __init__(
+        self,
+        capacity: float = 500.0,
+        *,
+        retry_cost: float = 5.0,
+        timeout_cost: float = 10.0,
+        success_refund: float = 5.0,
+    ) -> None:
+        for name, value in (
+            ("capacity", capacity),
+            ("retry_cost", retry_cost),
+            ("timeout_cost", timeout_cost),
+            ("success_refund", success_refund),
+        ):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 <= value < float("inf")
+            ):
+                raise ConfigurationError(
+                    f"RetryBudget {name} must be a finite number >= 0, got {value!r}."
+                )
+        self.capacity = float(capacity)
+        self.retry_cost = float(retry_cost)
+        self.timeout_cost = float(timeout_cost)
+        self.success_refund = float(success_refund)
+        self._tokens = self.capacity
         self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"RetryBudget(capacity={self.capacity:g}, retry_cost={self.retry_cost:g}, "
+            f"timeout_cost={self.timeout_cost:g}, success_refund={self.success_refund:g}, "
+            f"tokens={self._tokens:g})"
+        )
 
     @property
     def tokens(self) -> float:
         """Tokens left."""
         return self._tokens
 
-    def try_spend(self) -> bool:
-        """Take one token for a retry; False when the budget is exhausted."""
+    def try_spend(self, *, network_error: bool = False) -> bool:
+        """Take the cost of one retry (a timeout or connection error costs more); False,
+        and nothing taken, when too few tokens are left."""
+        cost = self.timeout_cost if network_error else self.retry_cost
         with self._lock:
-            if self._tokens < 1.0:
+            if self._tokens < cost:
                 return False
-            self._tokens -= 1.0
+            self._tokens -= cost
             return True
 
     def record_success(self) -> None:
-        """Earn back a fraction of a token."""
+        """Earn tokens back for a successful response (up to the capacity)."""
         with self._lock:
-            self._tokens = min(self.capacity, self._tokens + self.refill_per_success)
+            self._tokens = min(self.capacity, self._tokens + self.success_refund)
 
 
 def is_replayable(request: httpx.Request) -> bool:

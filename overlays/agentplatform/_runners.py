@@ -69,16 +69,16 @@ class SyncCore:
                 response = self.http.send(request, stream=stream)
             except httpx.HTTPError as exc:
                 log_request(request, started, error=exc)
-                raise connection_error(exc) from exc
+                raise connection_error(exc, request) from exc
             log_request(request, started, response=response)
             if response.status_code >= 400:
                 try:
                     response.read()
                 except httpx.HTTPError as exc:
-                    raise connection_error(exc) from exc
+                    raise connection_error(exc, request) from exc
                 finally:
                     response.close()
-                raise status_error(response)
+                raise status_error(response, request)
         except AgentPlatformError as error:
             for hook in self.hooks.on_error:
                 hook(error)
@@ -118,16 +118,16 @@ class AsyncCore:
                 response = await self.http.send(request, stream=stream)
             except httpx.HTTPError as exc:
                 log_request(request, started, error=exc)
-                raise connection_error(exc) from exc
+                raise connection_error(exc, request) from exc
             log_request(request, started, response=response)
             if response.status_code >= 400:
                 try:
                     await response.aread()
                 except httpx.HTTPError as exc:
-                    raise connection_error(exc) from exc
+                    raise connection_error(exc, request) from exc
                 finally:
                     await response.aclose()
-                raise status_error(response)
+                raise status_error(response, request)
         except AgentPlatformError as error:
             for hook in self.hooks.on_error:
                 await _maybe_await(hook(error))

@@ -22,6 +22,7 @@ from ._config import (
 )
 from ._http import PROTECTED_HEADERS, CoreConfig, merge_headers
 from ._logging import configure_from_env
+from ._retry import RetryBudget
 from ._runners import Hook, Hooks
 from ._tls import transport_options
 from ._version import __version__
@@ -72,6 +73,8 @@ class ClientOptions(TypedDict, total=False):
     """Called with each `AgentPlatformError` before it is raised."""
     telemetry: TelemetryConfig
     """Batching, queue, spool and callbacks of `client.telemetry` and `client.events.buffered`."""
+    retry_budget: RetryBudget | None
+    """The budget that stops retry storms (shared by `with_options` copies); None: none."""
 
 
 _OWN_TRANSPORT_OPTIONS = ("verify", "cert", "proxy")
@@ -88,6 +91,7 @@ class Setup:
     transport_options: dict[str, Any]
     timeout_configured: bool = True
     telemetry: TelemetryConfig | None = None
+    retry_budget: RetryBudget | None = None
 
 
 def client_setup(options: ClientOptions, *, async_hooks: bool) -> Setup:
@@ -141,7 +145,19 @@ def client_setup(options: ClientOptions, *, async_hooks: bool) -> Setup:
         transport_options=transport_options(options),
         timeout_configured="timeout" in configured,
         telemetry=options.get("telemetry"),
+        retry_budget=_retry_budget(options),
     )
+
+
+def _retry_budget(options: ClientOptions) -> RetryBudget | None:
+    if "retry_budget" not in options:
+        return RetryBudget()
+    budget = options["retry_budget"]
+    if budget is not None and not isinstance(budget, RetryBudget):
+        raise ConfigurationError(
+            f"retry_budget must be an agentplatform.RetryBudget or None, got {budget!r}."
+        )
+    return budget
 
 
 def _hook_tuple(value: Hook | list[Hook] | None, async_hooks: bool) -> tuple[Hook, ...]:

@@ -35,11 +35,11 @@ REQUEST_IDS_EXTENSION = "agentplatform.request_ids"
 
 
 class RetryPolicy:
-    """The retry rules one client applies: attempt limit, budget and backoff."""
+    """The retry rules one client applies: attempt limit, budget (None: none) and backoff."""
 
-    def __init__(self, max_retries: int, budget: _retry.RetryBudget | None = None) -> None:
+    def __init__(self, max_retries: int, budget: _retry.RetryBudget | None) -> None:
         self.max_retries = max_retries
-        self.budget = budget or _retry.RetryBudget()
+        self.budget = budget
 
     def retries_for(self, request: httpx.Request) -> int:
         """The attempt limit for this request (a per-call override wins)."""
@@ -72,22 +72,32 @@ class RetryPolicy:
         log_attempt(request, attempt, started, response=response)
         delay = self.delay_after_response(response, attempt)
         if delay is None or not self.may_retry(request, attempt):
-            if response.status_code < 400:
+            if response.status_code < 400 and self.budget is not None:
                 self.budget.record_success()
             response.extensions[ATTEMPTS_EXTENSION] = attempt + 1
             response.extensions[REQUEST_IDS_EXTENSION] = request_ids
             return None
         return delay
 
-    def may_retry(self, request: httpx.Request, retry_number: int) -> bool:
-        """Whether another attempt is allowed: limit, replayable body, and budget."""
+    def may_retry(
+        self, request: httpx.Request, retry_number: int, *, network_error: bool = False
+    ) -> bool:
+        """Whether another attempt is allowed: limit, replayable body, and budget.
+
+        `network_error`: the attempt failed without a response (a timeout or a connection
+        error), which costs the budget more than an error response.
+        """
         if retry_number >= self.retries_for(request):
             return False
         if not _retry.is_replayable(request):
             log_not_retried(request, "the body was a one-shot stream")
             return False
-        if not self.budget.try_spend():
-            log_not_retried(request, "the client's retry budget is exhausted")
+        if self.budget is not None and not self.budget.try_spend(network_error=network_error):
+            log_not_retried(
+                request,
+                f"the client's retry budget is exhausted ({self.budget!r}); "
+                "pass Client(retry_budget=...) to change it, or None to turn it off",
+            )
             return False
         return True
 
@@ -208,7 +218,7 @@ class RetryTransport(httpx.BaseTransport):
                     raise network_error(exc, request) from exc
             except httpx.TransportError as exc:
                 log_attempt(request, attempt, started, error=exc)
-                if not self.policy.may_retry(request, attempt):
+                if not self.policy.may_retry(request, attempt, network_error=True):
                     raise
                 sleep(_retry.backoff_delay(attempt))
                 attempt += 1
@@ -249,7 +259,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                     raise network_error(exc, request) from exc
             except httpx.TransportError as exc:
                 log_attempt(request, attempt, started, error=exc)
-                if not self.policy.may_retry(request, attempt):
+                if not self.policy.may_retry(request, attempt, network_error=True):
                     raise
                 await async_sleep(_retry.backoff_delay(attempt))
                 attempt += 1

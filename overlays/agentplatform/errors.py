@@ -95,7 +95,18 @@ class MissingExtraError(ConfigurationError, ModuleNotFoundError):
 
 
 class APIConnectionError(AgentPlatformError):
-    """The request could not be completed over the network, even after retries."""
+    """The request could not be completed over the network, even after retries.
+
+    The server may still have received and applied it. Attributes:
+        request_id: the `X-Request-ID` of a response, when one arrived.
+        idempotency_key: the key a POST was sent with: pass it as `idempotency_key=`
+            to send the same call again safely.
+        method, path: the request's method and URL path.
+    """
+
+    idempotency_key: str | None = None
+    method: str | None = None
+    path: str | None = None
 
     def __init__(self, message: str = "Connection error.", *, request_id: str | None = None):
         super().__init__(message)
@@ -103,7 +114,7 @@ class APIConnectionError(AgentPlatformError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out, even after retries."""
+    """The request timed out, even after retries (it may still have been applied)."""
 
     def __init__(self, message: str = "Request timed out.", *, request_id: str | None = None):
         super().__init__(message, request_id=request_id)
@@ -118,9 +129,15 @@ class APIStatusError(AgentPlatformError):
         problem: the RFC 9457 problem body, when the server sent one.
         retryable: whether repeating the same request may succeed.
         headers: the response headers (never the request's, which hold the key).
+        idempotency_key: the key a POST was sent with; with a retryable error, send the
+            call again with `idempotency_key=` set to it, so a write never happens twice.
+        method, path: the request's method and URL path.
     """
 
     retryable: bool = False
+    idempotency_key: str | None = None
+    method: str | None = None
+    path: str | None = None
 
     def __init__(
         self,

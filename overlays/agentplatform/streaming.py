@@ -38,6 +38,7 @@ from .errors import (
     AgentPlatformError,
     APIConnectionError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     InvalidParameterError,
     StreamError,
@@ -320,13 +321,21 @@ class _Session:
         if self.failures >= self.max_resume_attempts:
             raise error
         if self.delivered and not (self.last_id and self.last_id.isascii()):
-            raise APIConnectionError(
-                f"{error} The server sent no event ids (or ids that cannot go in a "
-                "Last-Event-ID header), so the stream cannot be resumed.",
-                request_id=self.request_id,
+            raise self._described(
+                APIConnectionError(
+                    f"{error} The server sent no event ids (or ids that cannot go in a "
+                    "Last-Event-ID header), so the stream cannot be resumed.",
+                    request_id=self.request_id,
+                )
             ) from cause
         self.failures += 1
         self.resuming = True
+        if isinstance(cause, APIStatusError):  # a resume the server refused for now
+            wait = _retry.retry_after_seconds(httpx.Headers(cause.headers))
+            if wait is not None:
+                if wait > _retry.MAX_RETRY_AFTER_S:
+                    raise cause
+                return wait
         retry_ms = self.decoder.retry
         if retry_ms is not None:
             return min(retry_ms / 1000.0, _MAX_RESUME_DELAY_S)
@@ -341,12 +350,31 @@ class _Session:
                 f"(after {self.max_resume_attempts} resume attempt(s))."
             )
         if isinstance(cause, httpx.TimeoutException):
-            return APITimeoutError(self._idle_message(), request_id=self.request_id)
-        return APIConnectionError(
-            f"The stream's connection failed ({type(cause).__name__}: {cause}) "
-            f"after {self.max_resume_attempts} resume attempt(s); check the network.",
-            request_id=self.request_id,
+            return self._described(
+                APITimeoutError(self._idle_message(), request_id=self.request_id)
+            )
+        return self._described(
+            APIConnectionError(
+                f"The stream's connection failed ({type(cause).__name__}: {cause}) "
+                f"after {self.max_resume_attempts} resume attempt(s); check the network.",
+                request_id=self.request_id,
+            )
         )
+
+    def _described(self, error: APIConnectionError) -> APIConnectionError:
+        """The error with the stream request's method, path and idempotency key."""
+        error.method = "POST"
+        error.path = self.call.endpoint._get_kwargs(**self.call.kwargs)["url"]
+        error.idempotency_key = self.call.options.get("idempotency_key")
+        return error
+
+
+def _resumable(error: AgentPlatformError) -> bool:
+    """Whether a failed resume may be tried again: a network failure or a retryable
+    status (5xx, 429, ...), within the stream's resume attempts."""
+    return isinstance(error, APIConnectionError) or (
+        isinstance(error, APIStatusError) and error.retryable
+    )
 
 
 def _already_seen(event_id: str, last_id: str) -> bool:
@@ -494,13 +522,11 @@ class ChatStream(_StreamBase):
         first = self._session.connections == 0
         try:
             response = self._core.send(self._session.request(), stream=True)
-        except APIConnectionError as error:
-            if first:
+        except AgentPlatformError as error:
+            if first or not _resumable(error):
                 self._stop(error)
             self._drop(error)
             return
-        except AgentPlatformError as error:
-            self._stop(error)
         self._response = response
         self._chunks = response.iter_bytes()
         try:
@@ -636,13 +662,11 @@ class AsyncChatStream(_StreamBase):
         first = self._session.connections == 0
         try:
             response = await self._core.send(self._session.request(), stream=True)
-        except APIConnectionError as error:
-            if first:
+        except AgentPlatformError as error:
+            if first or not _resumable(error):
                 await self._stop(error)
             await self._drop(error)
             return
-        except AgentPlatformError as error:
-            await self._stop(error)
         self._response = response
         self._chunks = response.aiter_bytes()
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -138,7 +139,7 @@ async def test_real_jitter_stays_within_bounds(
 ) -> None:
     client = make_client(max_retries=6)
     server.expect_request("/v1/health").respond_with_handler(failing_then(500, times=6, cycle=True))
-    for _ in range(3):  # 18 retries: within the default budget of 20
+    for _ in range(3):  # 18 retries: within the default budget
         await run(client.health())
     assert len(sleeps) == 18
     for index, delay in enumerate(sleeps):
@@ -330,9 +331,8 @@ async def test_byte_body_through_the_transport_is_retried_intact(
 async def test_retry_budget_stops_a_retry_storm(
     make_client: Any, server: HTTPServer, sleeps: list[float]
 ) -> None:
-    client = make_client(max_retries=5)
-    policy = client._http._transport.policy
-    policy.budget = _retry.RetryBudget(capacity=3, refill_per_success=0.5)
+    budget = ap.RetryBudget(capacity=15, retry_cost=5, success_refund=5)
+    client = make_client(max_retries=5, retry_budget=budget)
     handler = failing_then(503, times=100)
     server.expect_request("/v1/health").respond_with_handler(handler)
     with pytest.raises(ap.InternalServerError):
@@ -342,11 +342,11 @@ async def test_retry_budget_stops_a_retry_storm(
         await run(client.health())
     assert len(handler.requests) == 5  # no retry at all
     assert len(sleeps) == 3
-    assert policy.budget.tokens < 1
+    assert budget.tokens == 0
 
 
 def test_retry_budget_refills_on_success() -> None:
-    budget = _retry.RetryBudget(capacity=2, refill_per_success=0.5)
+    budget = ap.RetryBudget(capacity=10, retry_cost=5, timeout_cost=10, success_refund=2.5)
     assert budget.try_spend()
     assert budget.try_spend()
     assert not budget.try_spend()
@@ -354,24 +354,109 @@ def test_retry_budget_refills_on_success() -> None:
     assert not budget.try_spend()
     budget.record_success()
     assert budget.try_spend()
+    assert budget.tokens == 0
     for _ in range(10):
         budget.record_success()
-    assert budget.tokens == 2
+    assert budget.tokens == 10
+    assert budget.try_spend(network_error=True)  # a connection error costs 10
+    assert not budget.try_spend()
+
+
+def test_default_budget_has_the_standard_shape() -> None:
+    budget = ap.RetryBudget()
+    assert (budget.capacity, budget.retry_cost, budget.timeout_cost, budget.success_refund) == (
+        500,
+        5,
+        10,
+        5,
+    )
+    assert "tokens=500" in repr(budget)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"capacity": -1}, {"retry_cost": "5"}, {"success_refund": float("nan")}, {"capacity": True}],
+)
+def test_retry_budget_checks_its_numbers(bad: dict[str, Any]) -> None:
+    with pytest.raises(ap.ConfigurationError, match=next(iter(bad))):
+        ap.RetryBudget(**bad)
+
+
+async def test_connection_errors_cost_the_budget_more(
+    make_client: Any, sleeps: list[float]
+) -> None:
+    budget = ap.RetryBudget(capacity=25, retry_cost=5, timeout_cost=10)
+    client = make_client(base_url="http://127.0.0.1:9", max_retries=5, retry_budget=budget)
+    with pytest.raises(ap.APIConnectionError):
+        await run(client.health())
+    assert len(sleeps) == 2  # 10 + 10 spent; 5 left is less than a connection retry
+    assert budget.tokens == 5
 
 
 async def test_successes_refill_the_client_budget(make_client: Any, server: HTTPServer) -> None:
-    client = make_client()
-    budget = _retry.RetryBudget(capacity=5, refill_per_success=1.0)
-    client._http._transport.policy.budget = budget
+    budget = ap.RetryBudget(capacity=10, retry_cost=2, success_refund=1)
+    client = make_client(retry_budget=budget)
     server.expect_request("/v1/health").respond_with_handler(failing_then(503, times=2))
     await run(client.health())
-    assert budget.tokens == 4.0  # two spent, one earned back by the final success
+    assert budget.tokens == 7.0  # two retries spent 4, the final success earned 1 back
+
+
+async def test_no_budget_retries_up_to_max_retries(
+    make_client: Any, server: HTTPServer, sleeps: list[float]
+) -> None:
+    client = make_client(max_retries=30, retry_budget=None)
+    handler = failing_then(503, times=30)
+    server.expect_request("/v1/health").respond_with_handler(handler)
+    assert (await run(client.health())).status == "ok"
+    assert len(handler.requests) == 31
+    assert client._http._transport.policy.budget is None
+
+
+async def test_default_budget_outlasts_a_degraded_service(
+    make_client: Any, server: HTTPServer, sleeps: list[float]
+) -> None:
+    """Old bucket: 20 tokens, +0.1 per success: 300 calls where every third attempt fails
+    emptied it after 22 calls. Now every call succeeds."""
+    client = make_client(max_retries=10)
+    handler = Sequence(
+        json_response(problem(503), 503),
+        json_response(HEALTH, 200),
+        json_response(HEALTH, 200),
+        cycle=True,
+    )
+    server.expect_request("/v1/health").respond_with_handler(handler)
+    for _ in range(300):
+        assert (await run(client.health())).status == "ok"
+    assert len(handler.requests) == 450
+
+
+@pytest.mark.parametrize("bad", [0, "budget", object()])
+async def test_retry_budget_option_is_checked(make_client: Any, bad: Any) -> None:
+    with pytest.raises(ap.ConfigurationError, match="retry_budget"):
+        make_client(retry_budget=bad)
 
 
 async def test_copies_share_the_retry_budget(make_client: Any) -> None:
-    client = make_client()
+    budget = ap.RetryBudget()
+    client = make_client(retry_budget=budget)
     copy = client.with_options(max_retries=1)
     assert copy._http._transport.policy is client._http._transport.policy
+    assert copy._http._transport.policy.budget is budget
+    with pytest.raises(ap.ConfigurationError, match="retry_budget"):
+        client.with_options(retry_budget=None)
+
+
+async def test_denied_retry_is_logged_at_info(
+    make_client: Any, server: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="agentplatform")
+    client = make_client(retry_budget=ap.RetryBudget(capacity=0))
+    server.expect_request("/v1/health").respond_with_response(json_response(problem(503), 503))
+    with pytest.raises(ap.InternalServerError):
+        await run(client.health())
+    denied = [r for r in caplog.records if "retry budget is exhausted" in r.getMessage()]
+    assert len(denied) == 1
+    assert denied[0].levelno == logging.INFO
 
 
 @pytest.mark.parametrize("status", [200, 302])
