@@ -13,6 +13,9 @@ from .problems import FieldError, validation_error
 T = TypeVar("T")
 SortKey = tuple[int | str, ...]
 
+# Cursors this module makes are a few dozen characters; anything far longer is not one.
+MAX_CURSOR_CHARS = 1024
+
 
 def encode_cursor(key: SortKey) -> str:
     """An opaque cursor naming the position after the item with `key`."""
@@ -20,12 +23,18 @@ def encode_cursor(key: SortKey) -> str:
 
 
 def decode_cursor(cursor: str) -> SortKey:
-    """The sort key a cursor names, or a 400 when it was not made by `encode_cursor`."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = json.loads(raw)
-    except (binascii.Error, ValueError):
-        key = None
+    """The sort key a cursor names, or a 400 when it was not made by `encode_cursor`.
+
+    Any string is handled: too long, not base64url, not JSON, nested JSON (which would
+    exhaust the parser's recursion) and keys of the wrong shape are all a 400.
+    """
+    key: Any = None
+    if len(cursor) <= MAX_CURSOR_CHARS:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            key = json.loads(raw)
+        except (binascii.Error, ValueError, RecursionError):
+            key = None
     if not isinstance(key, list) or not all(
         isinstance(k, int | str) and not isinstance(k, bool) for k in key
     ):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
+import pytest
 
 from .helpers import assert_problem, create, fields, relate
 
@@ -71,3 +74,31 @@ def test_bad_cursor_and_limit_are_400(client: httpx.Client) -> None:
     assert fields(assert_problem(client.get("/v1/entities", params={"limit": "x"}), 400)) == {
         "limit": "must be an integer"
     }
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _b64url(b"[" * 1000 + b"]" * 1000),  # nested past the JSON parser's recursion limit
+        _b64url(b"[" * 3000),  # unclosed
+        _b64url(b'{"a": 1}'),
+        _b64url(b"[[1]]"),
+        _b64url(b"[true]"),
+        _b64url(b"[1.5]"),
+        _b64url(b"[NaN]"),
+        _b64url(b"[" + b"9" * 5000 + b"]"),  # past int's digit limit
+        _b64url(b"\xff\xfe"),
+        _b64url(b"[1]") + "A" * 2000,  # longer than any cursor the sandbox makes
+        "é",
+        "====",
+        "a",
+    ],
+)
+def test_every_malformed_cursor_is_a_400_problem(client: httpx.Client, cursor: str) -> None:
+    for path in ("/v1/entities", "/v1/relations", "/v1/events"):
+        problem = assert_problem(client.get(path, params={"cursor": cursor}), 400, "bad_request")
+        assert fields(problem) == {"cursor": "is not a valid cursor"}
