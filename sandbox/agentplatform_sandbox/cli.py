@@ -39,6 +39,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="deliver webhooks to non-loopback hosts too",
     )
+    p.add_argument(
+        "--kafka",
+        metavar="HOST:PORT",
+        default=None,
+        help="also consume telemetry and agent events from these Kafka brokers",
+    )
     p.add_argument("--log-level", default="info", help="uvicorn log level")
     return p
 
@@ -75,6 +81,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"Agent Platform sandbox at http://{shown}:{port}", flush=True)
     print(f"API key: {args.api_key} (tenant {DEFAULT_TENANT})", flush=True)
+    kafka = None
+    if args.kafka:
+        from .kafka_ingest import KafkaIngest
+
+        kafka = KafkaIngest(app.state, args.kafka).start()
+        print(
+            f"Consuming {kafka.telemetry_topic} and {kafka.events_topic} from {args.kafka}",
+            flush=True,
+        )
     print("Press Ctrl-C to stop.", flush=True)
     # uvicorn shuts down gracefully, then raises the signal again for the previous handler.
     signal.signal(signal.SIGTERM, _exit_quietly)
@@ -83,4 +98,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        if kafka is not None:
+            kafka.stop()
         sock.close()

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
@@ -18,6 +18,9 @@ from .clock import Clock
 from .config import SandboxConfig
 from .faults import FaultInjector, Faults
 from .state import SandboxState
+
+if TYPE_CHECKING:
+    from .kafka_ingest import KafkaIngest
 
 _START_TIMEOUT_S = 10.0
 
@@ -71,6 +74,9 @@ class Sandbox:
         webhook_retry_delays_s: see `SandboxConfig`.
         stream_token_delay_s: see `SandboxConfig`.
         log_level: uvicorn's log level.
+        kafka_bootstrap: brokers (`host:port`) to consume telemetry and agent events
+            from while running (`pip install 'agentplatform[kafka]'`); see `kafka_ingest`.
+        kafka_options: more `KafkaIngest` arguments (topics, group id, session timeout).
     """
 
     def __init__(
@@ -89,6 +95,8 @@ class Sandbox:
         webhook_retry_delays_s: tuple[float, ...] = (0.2, 0.5, 1.0),
         stream_token_delay_s: float = 0.0,
         log_level: str = "warning",
+        kafka_bootstrap: str | None = None,
+        kafka_options: Mapping[str, Any] | None = None,
     ) -> None:
         if state is not None and (api_keys is not None or clock is not None):
             raise ValueError("pass api_keys and clock to the SandboxState, not with state=")
@@ -109,6 +117,11 @@ class Sandbox:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
+        self.kafka: KafkaIngest | None = None
+        if kafka_bootstrap is not None:
+            from .kafka_ingest import KafkaIngest
+
+            self.kafka = KafkaIngest(self.state, kafka_bootstrap, **(kafka_options or {}))
 
     @property
     def api_key(self) -> str:
@@ -177,10 +190,18 @@ class Sandbox:
                 self.stop()
                 raise RuntimeError("the sandbox server did not start")
             time.sleep(0.01)
+        if self.kafka is not None:
+            try:
+                self.kafka.start()
+            except BaseException:
+                self.stop()
+                raise
         return self
 
     def stop(self) -> None:
         """Stop serving; the state is kept, so `start()` serves it again on the same port."""
+        if self.kafka is not None:
+            self.kafka.stop()
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

@@ -56,6 +56,7 @@ def test_fault_options_are_passed_on(cli: Cli, served: list[list[str]]) -> None:
         "rate_limit": 60,
         "seed": 7,
         "allow_external_webhooks": True,
+        "kafka": None,
         "log_level": "warning",
     }
 

@@ -204,6 +204,12 @@ _RATE = click.FloatRange(0, 1)
 @click.option(
     "--allow-external-webhooks", is_flag=True, help="Deliver webhooks to non-loopback hosts too."
 )
+@click.option(
+    "--kafka",
+    metavar="HOST:PORT",
+    help="Also consume telemetry and agent events from these Kafka brokers "
+    "(needs pip install 'agentplatform[kafka]').",
+)
 @click.option("--log-level", default="info", show_default=True, help="Server log level.")
 def sandbox(**options: Any) -> int:
     """Serve the whole API from memory on a local port, with optional fault injection.

@@ -23,6 +23,7 @@ def sandbox_argv(
     seed: int | None,
     allow_external_webhooks: bool,
     log_level: str,
+    kafka: str | None = None,
 ) -> list[str]:
     """The `python -m agentplatform_sandbox` arguments for these options."""
     argv = ["--host", host, "--port", str(port), "--log-level", log_level]
@@ -36,6 +37,7 @@ def sandbox_argv(
         ("--research-step-s", research_step_s),
         ("--rate-limit", rate_limit),
         ("--seed", seed),
+        ("--kafka", kafka),
     ):
         if value is not None:
             argv += [flag, str(value)]

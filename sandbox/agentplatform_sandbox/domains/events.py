@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..context import Handler, RequestContext
@@ -10,7 +11,7 @@ from ..pagination import paginate
 from ..problems import problem_body, validation_error
 from ..replies import Reply
 from ..schemas import check
-from ..state import Stored
+from ..state import SandboxState, Stored
 from ..timeutil import instant_us, parse_datetime
 
 
@@ -22,54 +23,72 @@ def _trace_from_header(ctx: RequestContext) -> tuple[str | None, str | None]:
     return parts[1], parts[2]
 
 
-def _store(ctx: RequestContext, event: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def store_event(
+    state: SandboxState,
+    tenant_id: str,
+    event: dict[str, Any],
+    trace: tuple[str | None, str | None] = (None, None),
+) -> tuple[dict[str, Any], bool]:
     """Store one valid event; return it and whether it was new (False: a duplicate id)."""
-    store = ctx.store
-    event_id = event.get("event_id")
-    if event_id is not None and event_id in store.events:
-        return store.events[event_id].data, False
-    received = ctx.state.now_iso()
-    timestamp = event.get("timestamp", received)
-    trace_id, span_id = _trace_from_header(ctx)
-    data = {
-        "id": event_id or new_id("evt"),
-        "agent_id": event["agent_id"],
-        "session_id": event["session_id"],
-        "type": event["type"],
-        "timestamp": timestamp,
-        "received_at": received,
-        "trace_id": event.get("trace_id", trace_id),
-        "span_id": event.get("span_id", span_id),
-        "attributes": event.get("attributes") or {},
-    }
-    moment = parse_datetime(timestamp)
-    instant = instant_us(moment) if moment is not None else 0
-    store.events[data["id"]] = Stored(data, ctx.state.next_seq(), {"instant": instant})
-    return data, True
+    with state.lock:
+        store = state.tenant(tenant_id)
+        event_id = event.get("event_id")
+        if event_id is not None and event_id in store.events:
+            return store.events[event_id].data, False
+        received = state.now_iso()
+        timestamp = event.get("timestamp", received)
+        data = {
+            "id": event_id or new_id("evt"),
+            "agent_id": event["agent_id"],
+            "session_id": event["session_id"],
+            "type": event["type"],
+            "timestamp": timestamp,
+            "received_at": received,
+            "trace_id": event.get("trace_id", trace[0]),
+            "span_id": event.get("span_id", trace[1]),
+            "attributes": event.get("attributes") or {},
+        }
+        moment = parse_datetime(timestamp)
+        instant = instant_us(moment) if moment is not None else 0
+        store.events[data["id"]] = Stored(data, state.next_seq(), {"instant": instant})
+        return data, True
 
 
-def ingest_event(ctx: RequestContext) -> Reply:
-    """Store one event; a repeated `event_id` returns the stored event unchanged."""
-    with ctx.state.lock:
-        data, _ = _store(ctx, ctx.body)
-    return Reply(201, data)
-
-
-def ingest_batch(ctx: RequestContext) -> Reply:
-    """Store valid events, count duplicates, reject invalid ones by index."""
+def ingest_events(
+    state: SandboxState,
+    tenant_id: str,
+    events: Iterable[Any],
+    trace: tuple[str | None, str | None] = (None, None),
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Store valid events (HTTP batches and Kafka alike), count duplicates, reject invalid
+    ones by index. Returns (accepted, duplicates, rejected)."""
     accepted = duplicates = 0
     rejected = []
-    with ctx.state.lock:
-        for index, event in enumerate(ctx.body["events"]):
+    with state.lock:
+        for index, event in enumerate(events):
             errors = check("AgentEventInput", event)
             if errors:
                 detail = f"{errors[0].field or 'event'}: {errors[0].message}"
                 problem = problem_body(422, "validation_failed", detail, errors=errors)
                 rejected.append({"index": index, "problem": problem})
                 continue
-            _, new = _store(ctx, event)
+            _, new = store_event(state, tenant_id, event, trace)
             accepted += new
             duplicates += not new
+    return accepted, duplicates, rejected
+
+
+def ingest_event(ctx: RequestContext) -> Reply:
+    """Store one event; a repeated `event_id` returns the stored event unchanged."""
+    data, _ = store_event(ctx.state, ctx.tenant_id, ctx.body, _trace_from_header(ctx))
+    return Reply(201, data)
+
+
+def ingest_batch(ctx: RequestContext) -> Reply:
+    """Store valid events, count duplicates, reject invalid ones by index."""
+    accepted, duplicates, rejected = ingest_events(
+        ctx.state, ctx.tenant_id, ctx.body["events"], _trace_from_header(ctx)
+    )
     return Reply(202, {"accepted": accepted, "duplicates": duplicates, "rejected": rejected})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..anomaly_detector import detect
@@ -9,7 +10,7 @@ from ..context import Handler, RequestContext
 from ..problems import FieldError, problem_body
 from ..replies import Reply
 from ..schemas import check
-from ..state import Stored
+from ..state import SandboxState, Stored
 
 KIND_SCHEMAS = {
     "llm_event": "LlmEventRecord",
@@ -30,13 +31,18 @@ def record_errors(record: Any) -> list[FieldError]:
     return check(KIND_SCHEMAS[kind], record)
 
 
-def ingest_batch(ctx: RequestContext) -> Reply:
-    """Accept valid new records, count known `event_id`s, reject invalid ones by index."""
+def ingest_records(
+    state: SandboxState, tenant_id: str, records: Iterable[Any]
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Ingest records for a tenant (HTTP batches and Kafka alike): valid new records are
+    stored and run through anomaly detection, known `event_id`s are counted as
+    duplicates, invalid ones are rejected by index. Returns (accepted, duplicates,
+    rejected)."""
     accepted = duplicates = 0
     rejected: list[dict[str, Any]] = []
-    with ctx.state.lock:
-        store = ctx.store
-        for index, record in enumerate(ctx.body["records"]):
+    with state.lock:
+        store = state.tenant(tenant_id)
+        for index, record in enumerate(records):
             errors = record_errors(record)
             if errors:
                 detail = f"{errors[0].field}: {errors[0].message}"
@@ -47,10 +53,16 @@ def ingest_batch(ctx: RequestContext) -> Reply:
                 duplicates += 1
                 continue
             store.telemetry_ids.add(record["event_id"])
-            store.telemetry.append(Stored(record, ctx.state.next_seq()))
+            store.telemetry.append(Stored(record, state.next_seq()))
             accepted += 1
-            for anomaly in detect(store, record, ctx.state.now_iso(), ctx.state.next_seq):
-                ctx.state.emit(ctx.tenant_id, "anomaly.detected", anomaly)
+            for anomaly in detect(store, record, state.now_iso(), state.next_seq):
+                state.emit(tenant_id, "anomaly.detected", anomaly)
+    return accepted, duplicates, rejected
+
+
+def ingest_batch(ctx: RequestContext) -> Reply:
+    """Accept valid new records, count known `event_id`s, reject invalid ones by index."""
+    accepted, duplicates, rejected = ingest_records(ctx.state, ctx.tenant_id, ctx.body["records"])
     return Reply(202, {"accepted": accepted, "duplicates": duplicates, "rejected": rejected})
 
 
