@@ -31,11 +31,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def health_server() -> Iterator[str]:
-    """Run bench/server.py in a child process (its own GIL); yield its base URL."""
+def health_server(*command: str) -> Iterator[str]:
+    """Run bench/server.py (or `command`: a bench script and its arguments, which must
+    take `--port` and answer GET /v1/health) in a child process (its own GIL); yield its
+    base URL."""
     port = free_port()
+    script = command or ("server.py",)
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "server.py"), "--port", str(port)],
+        [sys.executable, str(ROOT / "bench" / script[0]), *script[1:], "--port", str(port)],
         stdin=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"

@@ -2,6 +2,8 @@
 
     python bench/run.py [--only import,requests,...]      (what `make bench` runs)
 
+With `--only`, the sections of the benchmarks not run are kept from the last run.
+
 Each benchmark runs in its own interpreter and prints its tables and ratios from one
 run; this script puts the machine's details, the exact commands and those outputs
 between the markers of BENCHMARKS.md. Text outside the markers (the analysis, the
@@ -33,6 +35,7 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("parse", "Parsing a 1000-entity page", ["bench_parse.py"]),
     ("sse", "Server-sent events throughput", ["bench_sse.py"]),
     ("telemetry", "Telemetry pipeline", ["bench_telemetry.py"]),
+    ("instrument", "LLM client instrumentation", ["bench_instrument.py"]),
 ]
 PACKAGES = (
     "agentplatform",
@@ -142,6 +145,19 @@ def write(block: str) -> None:
     OUTPUT.write_text(before + block + after)
 
 
+def previous_sections() -> dict[str, str]:
+    """The sections of the last run in BENCHMARKS.md, by title (kept by `--only`)."""
+    text = OUTPUT.read_text() if OUTPUT.exists() else ""
+    if BEGIN not in text or END not in text:
+        return {}
+    block = text[text.index(BEGIN) : text.index(END)]
+    found = {}
+    for part in block.split("\n### ")[1:]:
+        title = part.split("\n", 1)[0]
+        found[title] = "### " + part.rstrip() + "\n"
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated benchmark names to run")
@@ -149,8 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(args.only.split(",")) if args.only else None
     sections = []
     ok = True
+    kept = previous_sections() if wanted is not None else {}
     for name, title, script in BENCHMARKS:
         if wanted is not None and name not in wanted:
+            if title in kept:  # not run this time: the last run's section stays
+                sections.append(kept[title])
             continue
         if not (BENCH / script[0]).exists():
             sections.append(f"### {title}\n\n(bench/{script[0]} is not present yet)\n")
