@@ -1,104 +1,87 @@
-"""Record every chat completion of an OpenAI-style client as an LLM event.
+"""Record every call of an OpenAI client as an LLM event, with one line: `instrument()`.
 
-`InstrumentedChat` wraps any object with `chat.completions.create(...)` shaped like the
-`openai` package's (an `openai.OpenAI()` works as is). It times each call, builds a
-checked LLM event (prompt, response, tokens, finish reason, latency, cost, errors) and
-enqueues it on `client.telemetry`, which never blocks the call. To run offline, this
-example uses `FakeOpenAI`, a stand-in with the same shape; the `openai` package is not
-needed.
+`instrument(openai_client, telemetry=client.telemetry)` makes each chat completion
+(plain or streamed) enqueue one LLM event on the agentplatform client: model, prompt
+and response text (here passed through the built-in PII redactor), tokens, finish
+reason, latency and time to first token, cost in USD, and errors. The OpenAI client's
+results, streams and exceptions stay exactly its own.
+
+To run offline, this example serves a small stand-in for the OpenAI API on a loopback
+port; with OPENAI_API_KEY set it calls the real API instead. Needs the `openai` extra.
 
 Run against the sandbox:  agentplatform sandbox --port 8080  (in another terminal)
-                          AGENTPLATFORM_BASE_URL=http://127.0.0.1:8080 \
+                          AGENTPLATFORM_BASE_URL=http://127.0.0.1:8080 \\
                           AGENTPLATFORM_API_KEY=sk_test_sandbox_0000 python openai_wrapper.py
 """
 
 from __future__ import annotations
 
-import time
-from types import SimpleNamespace
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import agentplatform as ap
-from agentplatform.telemetry import TelemetryConfig, TelemetryEventBuilder
+import openai
+from agentplatform.integrations import redact_pii
+from agentplatform.integrations.openai import instrument
+from agentplatform.telemetry import TelemetryConfig
 
-# US dollars per 1,000 tokens: (prompt, completion).
-PRICES = {"gpt-4o-mini": (0.00015, 0.0006), "gpt-4o": (0.0025, 0.01)}
 
+class StandIn(BaseHTTPRequestHandler):
+    """A tiny offline OpenAI API: `POST /v1/chat/completions`, JSON or streamed."""
 
-class FakeOpenAI:
-    """An offline stand-in for `openai.OpenAI()`: `chat.completions.create` only."""
-
-    def __init__(self) -> None:
-        self.chat = SimpleNamespace(completions=SimpleNamespace(create=self._create))
-
-    def _create(self, *, model: str, messages: list[dict[str, str]], **_: Any) -> Any:
-        question = messages[-1]["content"]
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        question = body["messages"][-1]["content"]
         if "fail" in question:
-            raise TimeoutError("the model did not answer in time")
+            self._send(429, "application/json", {"error": {"message": "Rate limit reached"}})
+            return
         answer = f"A short answer to: {question}"
-        return SimpleNamespace(
-            model=model,
-            choices=[
-                SimpleNamespace(
-                    message=SimpleNamespace(role="assistant", content=answer),
-                    finish_reason="stop",
-                )
-            ],
-            usage=SimpleNamespace(
-                prompt_tokens=sum(len(m["content"].split()) for m in messages),
-                completion_tokens=len(answer.split()),
-            ),
-        )
+        usage = {"prompt_tokens": len(question.split()) + 3, "completion_tokens": 6}
+        usage["total_tokens"] = usage["prompt_tokens"] + 6
+        base = {"id": "chatcmpl-demo", "created": 0, "model": body["model"]}
+        if not body.get("stream"):
+            message = {"role": "assistant", "content": answer}
+            choice = {"index": 0, "message": message, "finish_reason": "stop"}
+            reply = {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
+            self._send(200, "application/json", reply)
+            return
+        chunks = [{"index": 0, "delta": {"content": w + " "}} for w in answer.split()]
+        chunks.append({"index": 0, "delta": {}, "finish_reason": "stop"})
+        events = [{**base, "object": "chat.completion.chunk", "choices": [c]} for c in chunks]
+        events.append({**base, "object": "chat.completion.chunk", "choices": [], "usage": usage})
+        text = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+        self._send(200, "text/event-stream", text)
+
+    def _send(self, status: int, kind: str, payload: Any) -> None:
+        data = (payload if isinstance(payload, str) else json.dumps(payload)).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        """Quiet."""
 
 
-class _Completions:
-    def __init__(self, inner: Any, telemetry: Any, service: str) -> None:
-        self._inner = inner
-        self._telemetry = telemetry
-        self._service = service
-
-    def create(self, *, model: str, messages: list[dict[str, str]], **kwargs: Any) -> Any:
-        """Call the wrapped client; record the call (or its failure) as an LLM event."""
-        prompt = "\n".join(f"{m['role']}: {m['content']}" for m in messages)
-        builder = (
-            TelemetryEventBuilder(service=self._service, model=model)
-            .prompt(prompt[:100_000])
-            .metadata({k: v for k, v in kwargs.items() if isinstance(v, (int, float, str))})
-        )
-        started = time.perf_counter()
-        try:
-            response = self._inner.create(model=model, messages=messages, **kwargs)
-        except Exception as exc:
-            builder.latency((time.perf_counter() - started) * 1000).error(exc)
-            self._telemetry.track(builder.build())
-            raise
-        builder.latency((time.perf_counter() - started) * 1000)
-        choice = response.choices[0]
-        builder.response(choice.message.content or "", finish_reason=choice.finish_reason)
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            builder.tokens(prompt=usage.prompt_tokens, completion=usage.completion_tokens)
-            prompt_price, completion_price = PRICES.get(model, (0.0, 0.0))
-            builder.cost(
-                usage.prompt_tokens / 1000 * prompt_price
-                + usage.completion_tokens / 1000 * completion_price
-            )
-        self._telemetry.track(builder.build())
-        return response
-
-
-class InstrumentedChat:
-    """An OpenAI-style client whose chat completions are recorded as LLM events."""
-
-    def __init__(self, openai_client: Any, telemetry: Any, *, service: str) -> None:
-        completions = _Completions(openai_client.chat.completions, telemetry, service)
-        self.chat = SimpleNamespace(completions=completions)
+def openai_client() -> openai.OpenAI:
+    """The real API with OPENAI_API_KEY set, else the stand-in on a loopback port."""
+    if os.environ.get("OPENAI_API_KEY"):
+        return openai.OpenAI(max_retries=0)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    return openai.OpenAI(api_key="sk-offline-demo", base_url=url, max_retries=0)
 
 
 def main() -> None:
-    with ap.Client(telemetry=TelemetryConfig(flush_interval=0.5)) as client:
-        llm = InstrumentedChat(FakeOpenAI(), client.telemetry, service="chat-app")
-        for question in ("What is a vector index?", "How do retries work?", "Hello!"):
+    config = TelemetryConfig(service_name="chat-app", flush_interval=0.5)
+    with ap.Client(telemetry=config) as client, openai_client() as llm:
+        instrument(llm, telemetry=client.telemetry, redact=redact_pii)
+        for question in ("What is a vector index?", "Mail the summary to ann@example.com"):
             reply = llm.chat.completions.create(
                 model="gpt-4o-mini",
                 messages=[
@@ -108,12 +91,20 @@ def main() -> None:
                 temperature=0.2,
             )
             print(f"assistant: {reply.choices[0].message.content}")
+        stream = llm.chat.completions.create(
+            model="gpt-4o-mini",
+            messages=[{"role": "user", "content": "How do retries work?"}],
+            stream=True,
+            stream_options={"include_usage": True},  # token counts (and cost) for streams
+        )
+        text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+        print(f"streamed ({type(stream).__name__}): {text.strip()}")
         try:
             llm.chat.completions.create(
                 model="gpt-4o", messages=[{"role": "user", "content": "please fail"}]
             )
-        except TimeoutError as exc:
-            print(f"the call failed and was recorded: {exc}")
+        except openai.RateLimitError as exc:
+            print(f"the call failed and was recorded: {type(exc).__name__}")
         print(f"delivered: {client.telemetry.flush(timeout=30)}")
         stats = client.telemetry.stats()
         print(f"LLM events sent: {stats.sent}, failed: {stats.failed}, dropped: {stats.dropped}")
