@@ -348,3 +348,22 @@ def test_instrument_checks_its_arguments(httpserver: HTTPServer, sandbox: Any) -
         with pytest.raises(InvalidParameterError, match="prices"):
             instrument(llm, unnamed.telemetry, service="s", prices={"m": (1.0, -1.0)})
     assert llm.chat.completions._post == llm.post
+
+
+def test_prices_given_to_instrument_are_used(
+    httpserver: HTTPServer, client: ap.Client, records: Records
+) -> None:
+    llm = instrument(make(httpserver), client.telemetry, prices={"my-finetune": (1.0, 2.0)})
+    httpserver.expect_request(CHAT).respond_with_json(_fakes.chat_completion(model="my-finetune"))
+    llm.chat.completions.create(model="my-finetune", messages=MESSAGES)
+    (event,) = records(1)
+    assert event["cost_usd"] == pytest.approx((12 * 1.0 + 3 * 2.0) / 1e6)
+
+
+def test_a_copy_from_with_options_is_a_new_uninstrumented_client(
+    llm: openai.OpenAI, httpserver: HTTPServer, records: Records
+) -> None:
+    httpserver.expect_request(CHAT).respond_with_json(_fakes.chat_completion())
+    llm.with_options(timeout=5).chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+    llm.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+    assert len(records(1)) == 1
