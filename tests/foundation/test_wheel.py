@@ -36,6 +36,7 @@ def test_wheel_contains_overlay_generated_and_sandbox_packages(wheel: Path) -> N
         "agentplatform_api/models/entity.py",
         "agentplatform_sandbox/__init__.py",
         "agentplatform_sandbox/openapi.yaml",
+        "agentplatform/integrations/prices.json",
     ):
         assert required in names, required
     assert not any(
@@ -60,6 +61,7 @@ def test_core_dependencies_are_httpx_and_attrs_only(wheel: Path) -> None:
     assert core == ["attrs", "httpx"]
     extras = set(metadata.get_all("Provides-Extra") or [])
     assert {"cli", "sandbox", "otel", "dev", "bench"} <= extras
+    assert {"openai", "anthropic", "langchain", "integrations"} <= extras
 
 
 def test_clean_venv_install_gives_a_working_import(wheel: Path, tmp_path: Path) -> None:
