@@ -1,9 +1,11 @@
 """The ASGI application: routing by the spec and the request pipeline.
 
-Order of work for each request: route (404/405), faults, authentication and tenant
-(401/403), rate limit (429), parameter and body validation (400/422/413), idempotency
-replay (409 on a reused key), the operation's handler, optional response validation.
-Every response carries `X-Request-ID`.
+Order of work for each request: route (404/405), body size (413, the operation's
+`x-max-body-bytes`), faults, authentication and tenant (401/403), rate limit (429),
+parameter and body validation (400/422/413; sizes before the schema, on a worker
+thread so a slow body never holds up other requests), idempotency replay (409 on a
+reused key), the operation's handler (501 for an operation of the spec that has none),
+optional response validation. Every response carries `X-Request-ID`.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .routing import Router
 from .spec import Operation, load_spec, operations, spec_text
 from .state import RequestRecord, SandboxState
 from .transport import parse_last_event_id, send_reply, send_stream
-from .validation import compiled, reply_problems
+from .validation import CompiledOperation, compiled, reply_problems
 from .worker import BackgroundWorker
 
 logger = logging.getLogger("agentplatform_sandbox")
@@ -57,8 +59,19 @@ class _Exchange:
     logged: bool = False
 
 
+def unhandled_operations(ops: tuple[Operation, ...] | None = None) -> tuple[str, ...]:
+    """The operationIds of the spec (or of `ops`) that no handler implements, sorted."""
+    found = operations() if ops is None else ops
+    return tuple(sorted({op.operation_id for op in found} - set(HANDLERS)))
+
+
 class SandboxApp:
-    """The sandbox as an ASGI application (serve it with uvicorn, or use `Sandbox`)."""
+    """The sandbox as an ASGI application (serve it with uvicorn, or use `Sandbox`).
+
+    `unhandled` names the operations of the spec without a handler: they are logged
+    as a warning here and answered with a 501 problem, so a new operation in
+    openapi.yaml never stops the sandbox from starting.
+    """
 
     def __init__(
         self,
@@ -73,9 +86,12 @@ class SandboxApp:
         self.worker = BackgroundWorker(self.state, self.config)
         self.operations = operations()
         self.router = Router(self.operations)
-        missing = {op.operation_id for op in self.operations} - set(HANDLERS)
-        if missing:  # pragma: no cover - guards the spec and handlers staying in step
-            raise RuntimeError(f"operations without a handler: {sorted(missing)}")
+        self.unhandled = unhandled_operations(self.operations)
+        if self.unhandled:
+            logger.warning(
+                "operations of openapi.yaml without a handler answer 501: %s",
+                ", ".join(self.unhandled),
+            )
         for op in self.operations:
             compiled(op)
 
@@ -106,8 +122,7 @@ class SandboxApp:
             headers=Headers(scope=scope),
         )
         try:
-            raw_body = await self._read_body(receive)
-            reply, resume_after = await self._handle(exchange, raw_body, send)
+            reply, resume_after = await self._handle(exchange, receive, send)
             if reply is not None:
                 await self._send(exchange, send, reply, resume_after)
         except ApiError as error:
@@ -124,7 +139,16 @@ class SandboxApp:
             if not exchange.logged:
                 self._log(exchange)
 
-    async def _read_body(self, receive: Any) -> bytes:
+    def body_limit(self, op: Operation | None) -> int:
+        """The largest body `op` accepts: its `x-max-body-bytes`, within the config's."""
+        ceiling = self.config.max_body_bytes
+        if op is None or op.max_body_bytes is None:
+            return ceiling
+        return min(op.max_body_bytes, ceiling)
+
+    async def _read_body(self, receive: Any, limit: int) -> bytes:
+        """The whole body; past `limit` it is still read (so the client gets the
+        answer) but not kept, and the answer is 413."""
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -133,24 +157,38 @@ class SandboxApp:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size <= self.config.max_body_bytes:
+            if size <= limit:
                 chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        if size > self.config.max_body_bytes:
+        if size > limit:
             raise ApiError(
-                413, "body_too_large", f"Bodies are limited to {self.config.max_body_bytes} bytes."
+                413, "body_too_large", f"This operation accepts bodies of at most {limit} bytes."
             )
         return b"".join(chunks)
 
+    def _read_json(self, checker: CompiledOperation, raw_body: bytes, headers: Headers) -> Any:
+        """Decode, parse and validate a body (blocking: run it on a worker thread)."""
+        op = checker.operation
+        limit = self.body_limit(op)
+        decoded = decompress(raw_body, headers.get("content-encoding", ""), limit)
+        body = parse_json(decoded, headers, op.body_required)
+        checker.validate_body(body)
+        return body
+
     async def _handle(
-        self, exchange: _Exchange, raw_body: bytes, send: Any
+        self, exchange: _Exchange, receive: Any, send: Any
     ) -> tuple[Reply | StreamReply | None, int]:
         """Run the pipeline; None means the connection was dropped."""
         if exchange.method == "GET" and exchange.path in ("/openapi.json", "/openapi.yaml"):
             return self._spec_reply(exchange), 0
-        op, path_params = self.router.route(exchange.method, exchange.path)
+        try:
+            op, path_params = self.router.route(exchange.method, exchange.path)
+        except ApiError:
+            await self._read_body(receive, self.body_limit(None))
+            raise
         exchange.operation = op
+        raw_body = await self._read_body(receive, self.body_limit(op))
         if exchange.method == "POST":
             # Logged even when a fault answers first, so tests can follow keys across retries.
             exchange.idempotency_key = exchange.headers.get("idempotency-key")
@@ -174,11 +212,13 @@ class SandboxApp:
         params = checker.validate_parameters(path_params, query, exchange.headers)
         body = None
         if op.body_schema is not None:
-            decoded = decompress(
-                raw_body, exchange.headers.get("content-encoding", ""), self.config.max_body_bytes
+            body = await asyncio.to_thread(self._read_json, checker, raw_body, exchange.headers)
+        if op.operation_id not in HANDLERS:
+            raise ApiError(
+                501,
+                "not_implemented",
+                f"The sandbox has no handler for {op.operation_id} of openapi.yaml yet.",
             )
-            body = parse_json(decoded, exchange.headers, op.body_required)
-            checker.validate_body(body)
         resume_after = parse_last_event_id(params.get("Last-Event-ID"))
         exchange.idempotency_key = (
             params.get("Idempotency-Key") if exchange.method == "POST" else None

@@ -1,15 +1,25 @@
-"""Reading request bodies: size limit, gzip, JSON with finite numbers only."""
+"""Reading request bodies: size limit, gzip, JSON with finite numbers only, bounded depth."""
 
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from typing import Any
 
 from .problems import ApiError, FieldError
 
-_NO_BODY = object()
+MAX_DEPTH = 64
+"""How deep JSON values may nest (openapi.yaml's `info.description` says so)."""
+
+# A number of fewer than 200 digits with an exponent below 100 stays under 10^299, so
+# only a body with a longer digit run or a 3-digit exponent can overflow a double; the
+# others are parsed without the (slower) per-number hooks.
+_MAYBE_HUGE_NUMBER = re.compile(rb"[0-9]{200}|[eE][+-]?0*[1-9][0-9]{2}")
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_AS_PARENS = bytes.maketrans(b"[]{}", b"()()")
 
 
 def _reject_constant(name: str) -> Any:
@@ -21,6 +31,27 @@ def _finite_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise ValueError("numbers must be finite")
     return value
+
+
+def _double_sized_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > 2**1024:
+        raise ValueError("numbers must fit in a double")
+    return value
+
+
+def nests_deeper(raw: bytes, limit: int) -> bool:
+    """Whether the valid JSON text `raw` nests arrays and objects more than `limit` deep.
+
+    Works on the bytes (strings removed, brackets kept), each pass dropping the
+    innermost pairs, so it costs a few passes over the text, not a walk of the value.
+    """
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS).translate(_AS_PARENS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"()", b"")
+    return bool(brackets)
 
 
 def decompress(raw: bytes, encoding: str, limit: int) -> bytes:
@@ -62,10 +93,11 @@ def parse_json(raw: bytes, headers: Mapping[str, str], required: bool) -> Any:
         raise ApiError(
             400, "unsupported_media_type", f"Send the body as application/json, not {media!r}."
         )
+    hooks: dict[str, Any] = {}
+    if _MAYBE_HUGE_NUMBER.search(raw):
+        hooks = {"parse_float": _finite_float, "parse_int": _double_sized_int}
     try:
-        return json.loads(
-            raw.decode("utf-8"), parse_constant=_reject_constant, parse_float=_finite_float
-        )
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant, **hooks)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ApiError(
             400,
@@ -73,3 +105,11 @@ def parse_json(raw: bytes, headers: Mapping[str, str], required: bool) -> Any:
             f"The body is not valid JSON: {exc}.",
             [FieldError("body", "is not valid JSON")],
         ) from exc
+    if nests_deeper(raw, MAX_DEPTH):
+        raise ApiError(
+            400,
+            "body_too_deep",
+            f"JSON values may nest at most {MAX_DEPTH} levels deep.",
+            [FieldError("body", f"nests more than {MAX_DEPTH} levels deep")],
+        )
+    return value

@@ -18,7 +18,8 @@ class SandboxConfig:
         webhook_retry_delays_s: waits between delivery attempts (one retry per entry).
         webhook_timeout_s: timeout of one delivery attempt.
         stream_token_delay_s: pause between streamed chat events.
-        max_body_bytes: largest request body accepted (after gzip decoding).
+        max_body_bytes: ceiling on any request body (after gzip decoding); each
+            operation's own `x-max-body-bytes` in openapi.yaml applies below it.
     """
 
     rate_limit_per_min: int = 10_000

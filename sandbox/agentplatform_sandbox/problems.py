@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ TITLES: dict[int, str] = {
     422: "Unprocessable entity",
     429: "Too many requests",
     500: "Internal server error",
+    501: "Not implemented",
     502: "Bad gateway",
     503: "Service unavailable",
 }
@@ -35,6 +37,17 @@ class FieldError:
     def to_dict(self) -> dict[str, str]:
         """Return the `FieldError` JSON object."""
         return {"field": self.field, "message": self.message}
+
+
+def dotted(parts: Iterable[str | int], prefix: str = "") -> str:
+    """Join a JSON path as `a.b[0].c`."""
+    out = prefix
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
 
 
 @dataclass

@@ -13,7 +13,8 @@ import referencing
 import referencing.jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from .problems import FieldError
+from .limits import Limits, compile_limits, size_errors
+from .problems import FieldError, dotted
 from .spec import SCHEMA_REF, load_spec, resolve
 from .timeutil import parse_datetime
 
@@ -81,20 +82,21 @@ def component(name: str) -> jsonschema.Draft202012Validator:
     return compile_schema({"$ref": SCHEMA_REF + name})
 
 
+@functools.cache
+def _component_limits(name: str) -> Limits:
+    return compile_limits({"$ref": SCHEMA_REF + name})
+
+
 def check(name: str, instance: Any, prefix: str = "") -> list[FieldError]:
-    """Field errors of `instance` against the component schema `name`."""
+    """Field errors of `instance` against the component schema `name`.
+
+    Sizes (`maxItems`, `maxProperties`, `maxLength`) are checked first; a value that
+    breaks one is refused without the slower full validation.
+    """
+    oversized = size_errors(_component_limits(name), instance, prefix)
+    if oversized:
+        return oversized
     return field_errors(component(name).iter_errors(instance), prefix)
-
-
-def dotted(parts: Iterable[str | int], prefix: str = "") -> str:
-    """Join a JSON path as `a.b[0].c`."""
-    out = prefix
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 _TYPE_WORDS = {
@@ -122,6 +124,7 @@ def _message(error: ValidationError) -> str:
         "exclusiveMaximum": f"must be < {value}",
         "minItems": f"must have at least {value} items",
         "maxItems": f"must have at most {value} items",
+        "maxProperties": f"must have at most {value} properties",
         "pattern": f"must match the pattern {value}",
         "format": f"must be a valid {value}",
         "const": f"must be {value!r}",

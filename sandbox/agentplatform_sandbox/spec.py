@@ -64,7 +64,10 @@ class ResponseSpec:
 
 @dataclass(eq=False)
 class Operation:
-    """One operation of the spec, with what is needed to route and validate it."""
+    """One operation of the spec, with what is needed to route and validate it.
+
+    `max_body_bytes` is the request body's `x-max-body-bytes` (None: not stated).
+    """
 
     operation_id: str
     method: str
@@ -74,6 +77,7 @@ class Operation:
     body_required: bool
     responses: dict[str, ResponseSpec]
     secured: bool
+    max_body_bytes: int | None = None
     pattern: re.Pattern[str] = field(init=False)
     literal_segments: int = field(init=False)
 
@@ -110,10 +114,12 @@ def _operation(document: dict[str, Any], path: str, method: str, item: dict[str,
         )
     body_schema = None
     body_required = False
+    max_body_bytes = None
     if "requestBody" in op:
         body = resolve(document, op["requestBody"])
         body_required = bool(body.get("required", False))
         body_schema = body["content"]["application/json"]["schema"]
+        max_body_bytes = body.get("x-max-body-bytes")
     responses = {}
     for status, raw in op["responses"].items():
         response = resolve(document, raw)
@@ -136,6 +142,7 @@ def _operation(document: dict[str, Any], path: str, method: str, item: dict[str,
         body_required=body_required,
         responses=responses,
         secured=bool(security),
+        max_body_bytes=max_body_bytes,
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 
+from .limits import Limits, compile_limits, size_errors
 from .problems import ApiError, FieldError, validation_error
 from .replies import Reply, StreamReply
 from .schemas import check, compile_schema, field_errors
@@ -55,6 +56,7 @@ class CompiledOperation:
     operation: Operation
     parameters: list[_CompiledParameter]
     body: jsonschema.Draft202012Validator | None
+    body_limits: Limits
     lenient_array: str | None
     max_items: int | None
     responses: dict[tuple[str, str], jsonschema.Draft202012Validator]
@@ -84,7 +86,11 @@ class CompiledOperation:
         return values
 
     def validate_body(self, body: Any) -> None:
-        """Raise 413 for an oversized batch, 422 naming the fields that break the schema."""
+        """Raise 413 for an oversized batch, 422 naming the fields that break the schema.
+
+        Sizes are checked before the schema, so an oversized array or object is
+        refused without visiting its items.
+        """
         if self.body is None:
             return
         if (
@@ -100,7 +106,7 @@ class CompiledOperation:
                 f"A batch holds at most {self.max_items} {self.lenient_array}.",
                 [FieldError(self.lenient_array, f"must have at most {self.max_items} items")],
             )
-        errors = field_errors(self.body.iter_errors(body))
+        errors = size_errors(self.body_limits, body) or field_errors(self.body.iter_errors(body))
         if errors:
             raise validation_error(errors)
 
@@ -128,20 +134,19 @@ class CompiledOperation:
         return problems
 
 
-def _body_validator(
-    operation: Operation,
-) -> tuple[jsonschema.Draft202012Validator | None, str | None, int | None]:
+def _body_schema(operation: Operation) -> tuple[dict[str, Any] | None, str | None, int | None]:
+    """The schema a body is validated with as a whole, its lenient array and that
+    array's item limit (the array's items are checked one by one, later)."""
     if operation.body_schema is None:
         return None, None, None
-    document = load_spec()
     field = LENIENT_ARRAYS.get(operation.operation_id)
     if field is None:
-        return compile_schema(operation.body_schema), None, None
-    envelope = copy.deepcopy(resolve(document, operation.body_schema))
+        return operation.body_schema, None, None
+    envelope = copy.deepcopy(resolve(load_spec(), operation.body_schema))
     array = envelope["properties"][field]
     max_items = array.pop("maxItems", None)
     array["items"] = {}
-    return compile_schema(envelope), field, max_items
+    return envelope, field, max_items
 
 
 @functools.cache
@@ -152,14 +157,16 @@ def compiled(operation: Operation) -> CompiledOperation:
         _CompiledParameter(p, _scalar_type(document, p.schema), compile_schema(p.schema))
         for p in operation.parameters
     ]
-    body, lenient, max_items = _body_validator(operation)
+    schema, lenient, max_items = _body_schema(operation)
+    body = compile_schema(schema) if schema is not None else None
+    body_limits = compile_limits(schema) if schema is not None else Limits()
     responses = {
         (status, media): compile_schema(schema)
         for status, spec in operation.responses.items()
         for media, schema in spec.content.items()
         if media.endswith("json")
     }
-    return CompiledOperation(operation, params, body, lenient, max_items, responses)
+    return CompiledOperation(operation, params, body, body_limits, lenient, max_items, responses)
 
 
 def reply_problems(
