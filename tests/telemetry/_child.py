@@ -1,11 +1,14 @@
 """A client process for the restart tests: enqueue records, then exit, crash, or deliver.
 
     python _child.py enqueue <spool_dir> <count> <ids_file> exit|crash sync|async
+    python _child.py burst <spool_dir> <count> <ids_file> sync|async
     python _child.py deliver <spool_dir> <stats_file> sync|async
 
 The base URL and key come from AGENTPLATFORM_BASE_URL / AGENTPLATFORM_API_KEY. "crash"
-waits until every record is in the spool, then ends the process with `os._exit` (no exit
-hook, no flush); "exit" returns normally, so the exit hook flushes and spools the rest.
+ends the process with `os._exit` (no exit hook, no flush) once a flush was tried;
+"exit" returns normally, so the exit hook flushes and leaves the rest in the spool.
+"burst" tracks `count` records (and a tenth as many agent events) as fast as it can,
+writes their ids, prints "ready" and waits to be killed (by SIGKILL, from the test).
 """
 
 from __future__ import annotations
@@ -47,9 +50,6 @@ def enqueue_sync(spool_dir: str, count: int, ids_file: Path, how: str) -> None:
     ids_file.write_text(json.dumps(ids))
     if how == "crash":
         client.telemetry.flush(timeout=0.2)
-        deadline = time.monotonic() + 30
-        while client.telemetry.stats().spooled < count and time.monotonic() < deadline:
-            time.sleep(0.01)
         os._exit(CRASH_STATUS)
 
 
@@ -59,10 +59,39 @@ async def enqueue_async(spool_dir: str, count: int, how: str) -> list[Any]:
     ids.append(await client.events.buffered.ingest(agent_id="a", session_id="s", type="custom"))
     if how == "crash":
         await client.telemetry.flush(timeout=0.2)
-        deadline = time.monotonic() + 30
-        while client.telemetry.stats().spooled < count and time.monotonic() < deadline:  # noqa: ASYNC110 - polls counters
-            await asyncio.sleep(0.01)
     return ids
+
+
+def burst_sync(spool_dir: str, count: int, ids_file: Path) -> None:
+    client = ap.Client(telemetry=burst_config(spool_dir))
+    ids = [client.telemetry.track(event(i)) for i in range(count)]
+    events = [
+        client.events.buffered.ingest(agent_id="a", session_id="s", type="custom")
+        for _ in range(count // 10)
+    ]
+    ready(ids_file, ids, events)
+    time.sleep(60)  # the exporter runs until the kill
+
+
+async def burst_async(spool_dir: str, count: int, ids_file: Path) -> None:
+    client = ap.AsyncClient(telemetry=burst_config(spool_dir))
+    ids = [await client.telemetry.track(event(i)) for i in range(count)]
+    events = [
+        await client.events.buffered.ingest(agent_id="a", session_id="s", type="custom")
+        for _ in range(count // 10)
+    ]
+    ready(ids_file, ids, events)
+    await asyncio.sleep(60)  # the exporter runs until the kill
+
+
+def burst_config(spool_dir: str) -> TelemetryConfig:
+    return TelemetryConfig(service_name="child", spool_dir=spool_dir, batch_size=500)
+
+
+def ready(ids_file: Path, ids: list[Any], events: list[Any]) -> None:
+    """Hand the ids over and say so; the test kills the process from here on."""
+    ids_file.write_text(json.dumps({"telemetry": ids, "events": events}))
+    print("ready", flush=True)
 
 
 def stats_of(ok: bool, client: ap.Client | ap.AsyncClient) -> dict[str, Any]:
@@ -84,6 +113,13 @@ async def deliver_async(spool_dir: str) -> dict[str, Any]:
 
 def main(argv: list[str]) -> None:
     use_async = argv[-1] == "async"
+    if argv[1] == "burst":
+        spool_dir, count, ids_file = argv[2], int(argv[3]), Path(argv[4])
+        if use_async:
+            asyncio.run(burst_async(spool_dir, count, ids_file))
+        else:
+            burst_sync(spool_dir, count, ids_file)
+        return
     if argv[1] == "enqueue":
         spool_dir, count, ids_file, how = argv[2], int(argv[3]), Path(argv[4]), argv[5]
         if not use_async:
@@ -93,7 +129,7 @@ def main(argv: list[str]) -> None:
 
             async def crash() -> None:
                 ids = await enqueue_async(spool_dir, count, how)
-                ids_file.write_text(json.dumps(ids))  # noqa: ASYNC240 - a test helper
+                ids_file.write_text(json.dumps(ids))
                 os._exit(CRASH_STATUS)
 
             asyncio.run(crash())

@@ -126,3 +126,46 @@ def parse_batch(call: Any, response: httpx.Response) -> Any:
 
 Answer = Callable[[Any, dict[str, Any]], Any]
 __all__ = ["GENERATED_CLIENT", "TELEMETRY_PATH"]
+
+
+def child_env(sandbox: Sandbox) -> dict[str, str]:
+    """The environment of a client child process that talks to the sandbox."""
+    import os
+
+    env = dict(os.environ)
+    env.update(AGENTPLATFORM_BASE_URL=sandbox.url, AGENTPLATFORM_API_KEY=sandbox.api_key)
+    return env
+
+
+def segments(spool_dir: Any, channel: str = "telemetry") -> list[Any]:
+    """The spool segment files of a channel, oldest first."""
+    from pathlib import Path
+
+    return sorted((Path(spool_dir) / channel).glob("*.spool"))
+
+
+def frames_on_disk(spool_dir: Any, channel: str = "telemetry") -> int:
+    """Whole record frames in a channel's segment files (what a crash would leave)."""
+    from agentplatform.telemetry import _frames
+
+    total = 0
+    for path in segments(spool_dir, channel):
+        with path.open("rb") as file:
+            file.readline()
+            limit = path.stat().st_size
+            while _frames.read(file, limit) is not None:
+                total += 1
+    return total
+
+
+def logged_keys(spool_dir: Any) -> set[str]:
+    """Idempotency keys the spool logs say were sent (or are being sent)."""
+    from pathlib import Path
+
+    keys = set()
+    for log in Path(spool_dir).glob("*/*.ack"):
+        for line in log.read_text().splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == "send":
+                keys.add(parts[3])
+    return keys

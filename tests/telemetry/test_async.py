@@ -13,7 +13,7 @@ from agentplatform.errors import BadRequestError
 from agentplatform.telemetry import AsyncTelemetry, TelemetryConfig
 from agentplatform.telemetry import _async as async_module
 
-from ._support import AsyncFakeSender, event
+from ._support import AsyncFakeSender, event, frames_on_disk
 
 FAST = {"retry_initial_delay": 0.001, "retry_max_delay": 0.005, "service_name": "svc"}
 
@@ -213,7 +213,7 @@ def test_the_exit_hook_without_a_running_loop_keeps_what_it_can(tmp_path: Path) 
     telemetry._records._at_exit()
     stats = telemetry.stats()
     assert (stats.spooled, stats.dropped, stats.queued) == (5, 0, 0)
-    assert len(list(tmp_path.glob("telemetry/*.jsonl"))) == 3
+    assert frames_on_disk(tmp_path) == 5
     telemetry._records._at_exit()
 
 
@@ -278,4 +278,4 @@ async def test_close_spools_records_of_a_task_that_never_started(tmp_path: Path)
     assert telemetry._records._task is None
     assert await telemetry._records.aclose(timeout=0.1) is False
     assert telemetry.stats().spooled == 1
-    assert len(list(tmp_path.glob("telemetry/*.jsonl"))) == 1  # noqa: ASYNC240
+    assert frames_on_disk(tmp_path) == 1

@@ -1,255 +1,246 @@
-"""The spool: atomic batch files, ownership, limits, and the pipeline writing ahead of sends."""
+"""The spool on disk: frames, segments and their logs, adoption, limits, first-format files."""
 
 from __future__ import annotations
 
+import datetime
+import enum
 import json
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-from agentplatform.errors import APIConnectionError
-from agentplatform.telemetry import Telemetry, TelemetryConfig
-from agentplatform.telemetry._spool import Spool, SpoolFull
-
-from ._support import FakeSender, event
-
-FAST = {"retry_initial_delay": 0.001, "retry_max_delay": 0.005, "service_name": "svc"}
+from agentplatform.telemetry import _frames, _records
+from agentplatform.telemetry._segment import Segment
+from agentplatform.telemetry._spool import Spool
 
 
-def wait_until(predicate: Any, guard: float = 30.0) -> None:
-    deadline = time.monotonic() + guard
-    while not predicate():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.002)
+def item(n: int = 0, **extra: object) -> _records.Item:
+    payload = {"kind": "data_quality", "dataset_name": f"d{n}", "record_count": n, **extra}
+    return (payload, f"id-{n}", 1_767_225_600.25 + n)
 
 
-def test_write_read_delete(tmp_path: Path) -> None:
-    spool = Spool(tmp_path, "telemetry", 10_000)
-    assert spool.open() == [] and spool.owner
-    first = spool.write("key-1", [b'{"a":1}', b'{"a":2}'])
-    second = spool.write("key-2", [b'{"b":1}'])
-    assert first.path.name < second.path.name
-    assert spool.read(first) == [b'{"a":1}', b'{"a":2}']
-    header = json.loads(first.path.read_text().splitlines()[0])
-    assert header == {"spool": 1, "channel": "telemetry", "idempotency_key": "key-1", "count": 2}
-    assert oct(first.path.stat().st_mode & 0o777) == "0o600"
-    assert spool.used_bytes == first.size + second.size
-    spool.delete(first)
-    spool.delete(first)
-    assert not first.path.exists() and spool.used_bytes == second.size
-    assert not list(tmp_path.glob("telemetry/.tmp-*"))
-    assert [p.name for p in tmp_path.glob("telemetry/.*")] == [".lock"]
-    spool.close()
+def spool(root: Path, max_bytes: int = 1 << 20, **options: object) -> Spool:
+    opened = Spool(root, "telemetry", max_bytes, defaults={"service_name": "svc"}, **options)  # type: ignore[arg-type]
+    opened.open(1)
+    return opened
 
 
-def test_a_full_spool_refuses_batches(tmp_path: Path) -> None:
-    spool = Spool(tmp_path, "telemetry", 100)
-    spool.open()
-    spool.write("k", [b"x" * 10])
-    with pytest.raises(SpoolFull):
-        spool.write("k2", [b"x" * 100])
-    assert len(list(spool.directory.glob("*.jsonl"))) == 1
-    spool.close()
+def write(opened: Spool, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        assert opened.append(_frames.pack(item(n), opened.defaults), n + 1)
 
 
-def test_only_one_owner_replays_the_directory(tmp_path: Path) -> None:
-    owner = Spool(tmp_path, "telemetry", 10_000)
-    owner.open()
-    owner.write("k", [b"{}"])
-    other = Spool(tmp_path, "telemetry", 10_000)
-    assert other.open() == [] and not other.owner
-    owner.close()
-    successor = Spool(tmp_path, "telemetry", 10_000)
-    (left,) = successor.open()
-    assert left.key == "k" and left.count == 1
-    successor.close()
-    other.close()
+def test_a_frame_reads_back_as_the_wire_line_the_memory_path_sends(tmp_path: Path) -> None:
+    class Tier(enum.Enum):
+        PRO = "pro"
+
+    defaults = {"service_name": "svc"}
+    plain = item(1)
+    rich = item(2, when=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC), tier=Tier.PRO)
+    for value in (plain, rich):
+        frame = _frames.pack(value, defaults)
+        path = tmp_path / "f"
+        path.write_bytes(frame)
+        with path.open("rb") as file:
+            codec, body = _frames.read(file, len(frame)) or (0, b"")
+        assert _frames.wire_line(codec, body, defaults) == _records.encode(value, defaults)
+    assert _frames.pack(plain, defaults)[8] == _frames.MARSHAL
+    assert _frames.pack(rich, defaults)[8] == _frames.JSON
+
+
+def test_a_record_that_is_not_json_cannot_be_framed() -> None:
+    with pytest.raises(TypeError):
+        _frames.pack(item(1, thing=object()), {})
+
+
+def test_torn_and_corrupt_tails_end_a_segment(tmp_path: Path) -> None:
+    frames = [_frames.pack(item(n), {}) for n in range(3)]
+    path = tmp_path / "f"
+    for tail in (frames[2][:-1], frames[2][:5], b"\0" * 20):
+        path.write_bytes(frames[0] + frames[1] + tail)
+        with path.open("rb") as file:
+            found = [_frames.read(file, path.stat().st_size) for _ in range(3)]
+        assert [f is not None for f in found] == [True, True, False]
+    flipped = bytearray(frames[1])
+    flipped[-1] ^= 0xFF
+    path.write_bytes(frames[0] + bytes(flipped) + frames[2])
+    with path.open("rb") as file:
+        assert _frames.read(file, path.stat().st_size) is not None
+        assert _frames.read(file, path.stat().st_size) is None
+
+
+def test_records_are_appended_to_a_private_locked_segment(tmp_path: Path) -> None:
+    opened = spool(tmp_path)
+    write(opened, 3)
+    (path,) = (tmp_path / "telemetry").glob("*.spool")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "telemetry").stat().st_mode & 0o777) == "0o700"
+    header = json.loads(path.read_bytes().split(b"\n", 1)[0])
+    assert header["spool"] == 2 and header["defaults"] == {"service_name": "svc"}
+    assert opened.spooled() == 3 and opened.used_bytes == path.stat().st_size
+    assert Segment.adopt(path, fsync=False) is None, "a live writer's segment was adopted"
+    segment = opened.segments[0]
+    read = segment.read_batch(segment.data_start, segment.end, 2)
+    assert [json.loads(line)["event_id"] for line in read.lines] == ["id-0", "id-1"]
+    assert json.loads(read.lines[0])["service_name"] == "svc"
+    assert read.frames == 2 and read.marks[-1] == (read.end, 2)
+    opened.release()
+
+
+def test_segments_rotate_and_settled_ones_are_deleted(tmp_path: Path) -> None:
+    opened = spool(tmp_path)
+    opened.segment_limit = 600
+    write(opened, 12)
+    held = list(opened.segments)
+    assert len(held) > 2 and all(s.sealed for s in held[:-1]) and not held[-1].sealed
+    first = held[0]
+    assert opened.settled(first, first.end, first.total) is True
+    first.delete()
+    assert not first.path.exists() and first not in opened.segments
+    assert opened.oldest_unsettled() == held[1].first_pos
+    assert opened.release() == 12 - first.total
+    assert len(list((tmp_path / "telemetry").glob("*.spool"))) == len(held) - 1
+
+
+def test_an_ended_writers_segment_is_adopted_from_its_log(tmp_path: Path) -> None:
+    writer = spool(tmp_path)
+    write(writer, 5)
+    segment = writer.segments[0]
+    read = segment.read_batch(segment.data_start, segment.end, 2)
+    segment.commit(read.end)
+    key = segment.batch_key(read.end, segment.end)
+    segment.mark_sending(read.end, segment.end, key)
+    writer.release()  # the process ends: its locks go
+
+    successor = Spool(tmp_path, "telemetry", 1 << 20)
+    (adopted,) = successor.find_orphans()
+    assert not adopted.own and adopted.sealed and adopted.total == 3
+    assert adopted.committed == read.end and adopted.intent == (read.end, segment.end, key)
+    assert adopted.batch_key(read.end, segment.end) == key, "keys differ between processes"
+    assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans() == [], "adopted twice"
+    adopted.commit(adopted.end)
+    adopted.delete()
+    assert list((tmp_path / "telemetry").iterdir()) == []
+
+
+def test_settled_orphans_logs_and_temporaries_are_cleared(tmp_path: Path) -> None:
+    writer = spool(tmp_path)
+    write(writer, 2)
+    segment = writer.segments[0]
+    segment.commit(segment.end)
+    writer.release()
+    directory = tmp_path / "telemetry"
+    (directory / "0000-gone.spool.ack").write_text("done 10\n")
+    stale = directory / ".tmp-0001.spool"
+    stale.write_text("half")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    fresh = directory / ".tmp-0002.spool"
+    fresh.write_text("being written")
+    assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans() == []
+    assert sorted(p.name for p in directory.iterdir()) == [".tmp-0002.spool"]
 
 
 def test_unreadable_files_are_set_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     directory = tmp_path / "telemetry"
     directory.mkdir()
-    (directory / "0001-bad.jsonl").write_text("not json\n{}\n")
-    (directory / "0002-foreign.jsonl").write_text(
-        '{"spool": 99, "idempotency_key": "k", "count": 1}\n'
-    )
-    (directory / "0003-empty.jsonl").write_text(
-        '{"spool": 1, "idempotency_key": "k", "count": 0}\n'
-    )
-    stale = directory / ".tmp-0004.jsonl.part"
-    stale.write_text("half")
-    os.utime(stale, (time.time() - 3600, time.time() - 3600))
-    fresh = directory / ".tmp-0005.jsonl.part"
-    fresh.write_text("being written")
-    spool = Spool(tmp_path, "telemetry", 10_000)
+    (directory / "0001-bad.spool").write_text("not json\n")
+    (directory / "0002-foreign.spool").write_text('{"spool": 99, "segment": "x"}\n')
+    (directory / "0003-nohead.spool").write_bytes(b"\x00\x01")
+    (directory / "0004-bad.jsonl").write_text('{"spool": 1, "idempotency_key": "k", "count": 0}\n')
     with caplog.at_level(logging.WARNING, logger="agentplatform.telemetry"):
-        assert spool.open() == []
+        assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans() == []
     assert sorted(p.name for p in directory.glob("*.corrupt")) == [
         "0001-bad.corrupt",
         "0002-foreign.corrupt",
-        "0003-empty.corrupt",
+        "0003-nohead.corrupt",
+        "0004-bad.corrupt",
     ]
-    assert not stale.exists() and fresh.exists()
-    spool.close()
+    assert "unreadable" in caplog.text
 
 
-def test_a_truncated_batch_fails_to_read(tmp_path: Path) -> None:
-    spool = Spool(tmp_path, "telemetry", 10_000)
-    spool.open()
-    entry = spool.write("k", [b"{}", b"{}"])
-    entry.path.write_text(entry.path.read_text().splitlines()[0] + "\n{}\n")
-    with pytest.raises(ValueError, match="holds 1 records"):
-        spool.read(entry)
-    spool.quarantine(entry)
-    assert entry.path.with_suffix(".corrupt").exists() and spool.used_bytes == 0
-    spool.close()
-
-
-def test_batches_are_on_disk_before_they_are_sent_and_gone_once_acknowledged(
-    tmp_path: Path,
-) -> None:
-    sender = FakeSender()
-    sender.gate.clear()
-    telemetry = Telemetry(sender, TelemetryConfig(**FAST, spool_dir=tmp_path, batch_size=3))
-    ids = [telemetry.track(event()) for _ in range(3)]
-    assert sender.entered.wait(10)
-    (path,) = tmp_path.glob("telemetry/*.jsonl")
-    lines = path.read_text().splitlines()
-    assert [json.loads(line)["event_id"] for line in lines[1:]] == ids
-    assert telemetry.stats().spooled == 3
-    sender.gate.set()
-    assert telemetry.flush(10)
-    assert sender.calls[0]["key"] == json.loads(lines[0])["idempotency_key"]
-    assert list(tmp_path.glob("telemetry/*.jsonl")) == []
-    assert telemetry.stats().spooled == 0
-    telemetry.close()
-
-
-def test_during_an_outage_the_queue_drains_into_the_spool(tmp_path: Path) -> None:
-    def answer(call: Any, body: dict[str, Any]) -> Any:
-        raise APIConnectionError("offline")
-
-    sender = FakeSender()
-    sender.answers = [answer] * 10_000
-    config = TelemetryConfig(
-        **FAST, spool_dir=tmp_path, batch_size=50, max_queue_size=100, flush_interval=0.01
+def test_a_first_format_file_is_adopted_as_one_batch_under_its_key(tmp_path: Path) -> None:
+    directory = tmp_path / "telemetry"
+    directory.mkdir()
+    header = {"spool": 1, "channel": "telemetry", "idempotency_key": "old-key", "count": 2}
+    lines = [b'{"event_id":"a"}', b'{"event_id":"b"}']
+    (directory / "0001-1-000001.jsonl").write_bytes(
+        b"\n".join([json.dumps(header).encode(), *lines]) + b"\n"
     )
-    telemetry = Telemetry(sender, config)
-    ids = []
-    for _ in range(20):
-        ids += [telemetry.track(event()) for _ in range(100)]
-        wait_until(lambda: telemetry.stats().queued == 0)
-    stats = telemetry.stats()
-    assert (stats.dropped, stats.spooled, stats.queued) == (0, 2000, 0)
-    assert len(list(tmp_path.glob("telemetry/*.jsonl"))) == 40
-    sender.answers = []
-    assert telemetry.flush(30)
-    delivered = [r["event_id"] for r in sender.delivered]
-    assert delivered == ids and telemetry.stats().sent == 2000
-    assert list(tmp_path.glob("telemetry/*.jsonl")) == []
-    telemetry.close()
+    (adopted,) = Spool(tmp_path, "telemetry", 1 << 20).find_orphans()
+    assert adopted.legacy and adopted.total == 2 and adopted.intent is not None
+    assert adopted.intent[2] == "old-key"
+    assert adopted.read_batch(0, 0, None).lines == lines
+    adopted.delete()
 
 
-def test_a_full_spool_leaves_batches_in_memory(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_a_full_spool_refuses_frames_and_recycles_a_settled_segment(tmp_path: Path) -> None:
+    frame = _frames.pack(item(0), {})
+    opened = spool(tmp_path, max_bytes=opened_size(tmp_path) + 2 * len(frame))
+    write(opened, 2)
+    assert not opened.append(frame, 3) and not opened.has_room(len(frame))
+    segment = opened.segments[0]
+    segment.taken = segment.total
+    opened.settled(segment, segment.end, segment.total)
+    assert opened.append(frame, 3), "a settled active segment was not recycled"
+    assert len(opened.segments) == 1 and opened.spooled() == 1
+    assert len(list((tmp_path / "telemetry").glob("*.spool"))) == 1
+    opened.release()
+
+
+def opened_size(root: Path) -> int:
+    """The size of a fresh segment (its header)."""
+    probe = spool(root / "probe")
+    size = probe.used_bytes
+    probe.release()
+    return size
+
+
+def test_drop_oldest_deletes_the_oldest_segment_not_being_sent(tmp_path: Path) -> None:
+    opened = spool(tmp_path)
+    opened.segment_limit = 400
+    write(opened, 8)
+    first, second = opened.segments[0], opened.segments[1]
+    first.taken = first.done + 1  # a batch of it is being sent
+    lost = opened.drop_oldest(9)
+    assert lost == second.total and second not in opened.segments and first in opened.segments
+    assert not second.path.exists()
+    opened.release()
+
+
+def test_a_failed_append_leaves_the_segment_as_it_was(tmp_path: Path) -> None:
+    opened = spool(tmp_path)
+    write(opened, 1)
+    segment = opened.segments[0]
+    size = segment.end
+    os.close(segment.fd)
+    segment.fd = os.open(segment.path, os.O_RDONLY)
+    with pytest.raises(OSError):
+        opened.append(_frames.pack(item(1), {}), 2)
+    assert segment.end == size == segment.path.stat().st_size and segment.total == 1
+    opened.release()
+
+
+def test_fsync_flushes_frames_logs_and_new_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sender = FakeSender([APIConnectionError("offline")] * 20)
-    config = TelemetryConfig(**FAST, spool_dir=tmp_path, batch_size=2, spool_max_bytes=900)
-    telemetry = Telemetry(sender, config)
-    with caplog.at_level(logging.WARNING, logger="agentplatform.telemetry"):
-        ids = [telemetry.track(event()) for _ in range(10)]
-        assert telemetry.flush(30)
-    assert "spool" in caplog.text and "full" in caplog.text
-    assert sorted({r["event_id"] for r in sender.records}) == sorted(ids)
-    assert telemetry.stats().sent == 10
-    telemetry.close()
+    from agentplatform.telemetry import _segment
 
+    synced: list[str] = []
+    monkeypatch.setattr(_segment, "datasync", lambda fd: synced.append("data"))
+    monkeypatch.setattr(_segment, "sync_directory", lambda path: synced.append("dir"))
+    opened = spool(tmp_path, fsync=True)
+    assert synced == ["data", "dir"]
+    write(opened, 2)
+    segment = opened.segments[0]
+    segment.commit(segment.end)
+    assert synced == ["data", "dir", "data", "data", "data"]
+    opened.release()
 
-def test_close_spools_what_is_left_and_the_next_client_sends_it(tmp_path: Path) -> None:
-    sender = FakeSender()
-    sender.gate.clear()
-    config = TelemetryConfig(**FAST, spool_dir=tmp_path, batch_size=4, flush_interval=60)
-    first = Telemetry(sender, config)
-    ids = [first.track(event()) for _ in range(10)]
-    assert sender.entered.wait(10)
-    assert first.close(timeout=0.05) is False
-    stats = first.stats()
-    assert stats.dropped == 0 and stats.spooled == 10 and stats.queued == 0
-    sender.gate.set()
-    thread = first._records._thread
-    assert thread is not None
-    thread.join(30)
-    assert [r["event_id"] for r in sender.records] == ids[:4]
-
-    later = FakeSender()
-    second = Telemetry(later, config)
-    assert second.flush(30)
-    assert [r["event_id"] for r in later.records] == ids[4:]
-    assert second.stats().sent == 6
-    second.close()
-    assert list(tmp_path.glob("telemetry/*.jsonl")) == []
-
-
-def test_start_sends_what_an_earlier_client_left(tmp_path: Path) -> None:
-    spool = Spool(tmp_path, "telemetry", 10_000)
-    spool.open()
-    record = {
-        "kind": "data_quality",
-        "event_id": "e1",
-        "timestamp": "2026-01-01T00:00:00Z",
-        "dataset_name": "d",
-        "record_count": 1,
-    }
-    spool.write("kept-key", [json.dumps(record).encode()])
-    spool.close()
-    sender = FakeSender()
-    telemetry = Telemetry(sender, TelemetryConfig(**FAST, spool_dir=tmp_path))
-    telemetry.start()
-    wait_until(lambda: telemetry.stats().sent == 1)
-    assert sender.calls[0]["key"] == "kept-key"
-    assert sender.records == [record]
-    telemetry.close()
-
-
-def test_an_unreadable_spooled_batch_is_reported(tmp_path: Path) -> None:
-    spool = Spool(tmp_path, "telemetry", 10_000)
-    spool.open()
-    entry = spool.write("k", [b"{}", b"{}"])
-    spool.close()
-    entry.path.write_text(entry.path.read_text().splitlines()[0] + "\n")
-    errors: list[Any] = []
-    sender = FakeSender()
-    config = TelemetryConfig(**FAST, spool_dir=tmp_path, on_error=lambda e, r: errors.append(e))
-    telemetry = Telemetry(sender, config)
-    assert telemetry.flush(10)
-    assert sender.calls == [] and telemetry.stats().failed == 2
-    assert isinstance(errors[0], ValueError)
-    telemetry.close()
-
-
-def test_an_unusable_spool_dir_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    not_a_dir = tmp_path / "file"
-    not_a_dir.write_text("x")
-    sender = FakeSender()
-    telemetry = Telemetry(sender, TelemetryConfig(**FAST, spool_dir=not_a_dir))
-    with caplog.at_level(logging.WARNING, logger="agentplatform.telemetry"):
-        telemetry.track(event())
-        assert telemetry.flush(10)
-    assert "unusable" in caplog.text and telemetry.stats().sent == 1
-    telemetry.close()
-
-
-def test_a_second_client_on_the_same_spool_keeps_its_own_batches(tmp_path: Path) -> None:
-    config = TelemetryConfig(**FAST, spool_dir=tmp_path)
-    first_sender, second_sender = FakeSender(), FakeSender()
-    first, second = Telemetry(first_sender, config), Telemetry(second_sender, config)
-    a = first.track(event())
-    b = second.track(event())
-    assert first.flush(10) and second.flush(10)
-    assert [r["event_id"] for r in first_sender.records] == [a]
-    assert [r["event_id"] for r in second_sender.records] == [b]
-    first.close()
-    second.close()
+    synced.clear()
+    plain = spool(tmp_path / "plain")
+    write(plain, 2)
+    plain.segments[0].commit(plain.segments[0].end)
+    assert synced == []
+    plain.release()

@@ -7,37 +7,38 @@ import atexit
 import contextlib
 import threading
 import time
-from collections.abc import Awaitable, Callable
 
-from agentplatform_api.models import BatchResult
-
-from .._operation import Call
+from . import _frames
 from ._batch import Batch, Channel
 from ._config import TelemetryConfig
-from ._pipeline import _FLUSH_POLL_S, Callback, Pipeline, logger, run_callbacks
+from ._delivery import Exporter, run_callbacks
+from ._pipeline import _FLUSH_POLL_S, Callback, logger
 from ._records import Payload
+from ._sender import AsyncBatchSender
 
 _ERROR_PAUSE_S = 1.0
 _BLOCK_POLL_S = 0.005
 
 
-class AsyncPipeline(Pipeline):
+class AsyncPipeline(Exporter):
     """A pipeline whose exporter is an asyncio task, started on first use inside a loop.
 
-    Records enqueued from a thread without a running loop wait until a coroutine of the
-    client (`track`, `flush`, ...) starts the task.
+    Records enqueued from a thread without a running loop wait (in memory, or in the
+    spool) until a coroutine of the client (`track`, `flush`, ...) starts the task.
+    Spool reads and writes of the exporter run in worker threads; with `fsync=True`,
+    so does each record's write.
     """
 
     def __init__(
         self,
         channel: Channel,
         config: TelemetryConfig,
-        run: Callable[[Call[BatchResult]], Awaitable[BatchResult]],
+        sender: AsyncBatchSender,
         *,
         sampled: bool,
     ) -> None:
         super().__init__(channel, config, sampled=sampled)
-        self._run_call = run
+        self._sender = sender
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: int | None = None
         self._task: asyncio.Task[None] | None = None
@@ -68,6 +69,7 @@ class AsyncPipeline(Pipeline):
         """Start the exporter task in the running loop (no-op without one)."""
         if self._started or self._closed or not self.config.enabled:
             return
+        self._open_spool()
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -75,7 +77,6 @@ class AsyncPipeline(Pipeline):
         with self._start_lock:
             if self._started or self._closed:
                 return
-            self._open_spool()
             self._loop = loop
             self._loop_thread = threading.get_ident()
             self._aio_wake = asyncio.Event()
@@ -91,15 +92,25 @@ class AsyncPipeline(Pipeline):
             self._ready = True
 
     async def aput(self, payload: Payload) -> str | None:
-        """`put`, but the `block` policy waits without blocking the event loop."""
-        if self._policy == "block" and len(self._queue) >= self._maxsize and self._ready:
+        """`put`, but the `block` policy waits without blocking the event loop, and with
+        `fsync=True` the write and its sync run in a worker thread."""
+        if self._policy == "block" and self._ready and self._full():
             timeout = self.config.block_timeout
             deadline = None if timeout is None else time.monotonic() + timeout
-            while len(self._queue) >= self._maxsize and not self._closed:
+            while self._full() and not self._closed:
                 if deadline is not None and time.monotonic() >= deadline:
                     break
                 await asyncio.sleep(_BLOCK_POLL_S)
+        if self._durable and self.config.fsync and self._ready:
+            return await asyncio.to_thread(self.put, payload, may_block=False)
         return self.put(payload, may_block=False)
+
+    def _full(self) -> bool:
+        """Whether a new record would overflow now (approximately, for the spool)."""
+        spool = self._spool
+        if self._durable and spool is not None:
+            return not spool.has_room(_frames.HEAD.size + 1)
+        return len(self._queue) >= self._maxsize
 
     async def _run(self) -> None:
         try:
@@ -117,8 +128,7 @@ class AsyncPipeline(Pipeline):
         finally:
             if self._detached and not self._closed:
                 self._closed = True
-                if self._spool is not None:
-                    self._spool.close()
+                self._release_spool()
                 if self._atexit:
                     atexit.unregister(self._at_exit)
                     self._atexit = False
@@ -129,37 +139,47 @@ class AsyncPipeline(Pipeline):
         assert self._aio_wake is not None
         self._aio_wake.clear()
         with self._lock:
-            action, batch = self._next_step(time.monotonic())
+            action, arg = self._next_step(time.monotonic())
+            deferred = self._take_deferred()
+        await self._run_callbacks(deferred)
         if action == "stop":
             return False
         if action == "wait":
-            wait = batch if cap is None else cap if batch is None else min(batch, cap)
+            wait = arg if cap is None else cap if arg is None else min(arg, cap)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._aio_wake.wait(), wait)
             return True
-        if self._spool is not None:
+        if action == "scan":
+            await asyncio.to_thread(self._scan, arg)
+            return True
+        batch: Batch = arg
+        spooled = batch.segment is not None
+        if spooled and (not batch.prepared or batch.logged != batch.key):
             callbacks = await asyncio.to_thread(self._prepare, batch)
         else:
             callbacks = self._prepare(batch)
-        if action == "spool":
-            batch.forget_body()
-        elif not batch.finished:
-            if batch.lines is None:
-                callbacks += await asyncio.to_thread(self._load, batch)
-            if not batch.finished:
-                callbacks += await self._deliver(batch)
+        if not batch.finished:
+            callbacks += await self._deliver(batch)
+        await self._run_callbacks(callbacks)
+        if batch.finished:
+            if spooled:
+                await asyncio.to_thread(self._settle, batch)
+                self._progressed()
+            else:
+                self._settle(batch)
+        return True
+
+    @staticmethod
+    async def _run_callbacks(callbacks: list[Callback]) -> None:
         for awaitable in run_callbacks(callbacks):
             try:
                 await awaitable
             except Exception:
                 logger.exception("telemetry callback raised")
-        if batch.finished:
-            self._settle(batch)
-        return True
 
     async def _deliver(self, batch: Batch) -> list[Callback]:
         try:
-            result = await self._run_call(self._call(batch))
+            result = await self._sender.send(batch)
         except Exception as exc:
             return self._attempt_failed(batch, exc)
         return self._acknowledged(batch, result)
@@ -229,7 +249,7 @@ class AsyncPipeline(Pipeline):
             self._ready = False
         with self._lock:
             self._not_full.notify_all()
-            clean = not self._queue
+            clean = self._nothing_left()
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         task = self._task
@@ -253,10 +273,8 @@ class AsyncPipeline(Pipeline):
     def _finish_close(self, clean: bool) -> None:
         stopped = self._task is None or self._task.done()
         with self._lock:
-            clean = clean and not self._queue and not self._pending
+            clean = clean and self._nothing_left()
         self._keep_leftovers(exporter_stopped=stopped)
-        if stopped and self._spool is not None:
-            self._spool.close()
         if self._atexit:
             atexit.unregister(self._at_exit)
             self._atexit = False

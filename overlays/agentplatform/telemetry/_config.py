@@ -54,19 +54,38 @@ class TelemetryConfig:
         service_name: the `service_name` of records that do not name one.
         batch_size: records per request (1..1000, default 100).
         flush_interval: seconds a record may wait for its batch to fill (default 1).
-        max_queue_size: records held in memory waiting to be sent (default 10000).
-        overflow: what `track` does when the queue is full: `drop_newest` (default;
-            the new record is dropped, the caller never waits), `drop_oldest` (the
-            oldest queued record makes room), or `block` (wait up to `block_timeout`
-            seconds for room, then drop the new record).
+        max_queue_size: records held in memory waiting to be sent (default 10000);
+            not used with `spool_dir`, where records wait on disk.
+        overflow: what `track` does when the queue (or, with `spool_dir`, the spool) is
+            full: `drop_newest` (default; the new record is dropped and `track` returns
+            None, the caller never waits), `drop_oldest` (the oldest waiting records make
+            room; with a spool, the oldest segment file not being sent, a block of
+            records), or `block` (wait up to `block_timeout` seconds for room, then drop
+            the new record). Dropped records are counted in `stats().dropped`.
         block_timeout: the longest wait of the `block` policy (seconds; None: no limit).
         sample_rate: the share of telemetry records kept, decided at enqueue (0..1).
             Agent events sent through `client.events.buffered` are never sampled.
         compress: gzip request bodies (`Content-Encoding: gzip`).
-        spool_dir: a directory where batches are written before they are sent and
-            deleted once acknowledged, so a crash or an outage loses nothing; batches
-            left by an earlier process are sent first when the exporter starts.
-        spool_max_bytes: the most disk the spool may use; past it, batches wait in memory.
+        spool_dir: a directory that makes the pipeline durable. Every record is appended
+            to a spool file of this process before `track()` (`log_*`, `buffered.ingest`)
+            returns its id, and the exporter sends from there, so a record that was given
+            an id survives the process ending in any way (exception, `os._exit`, SIGKILL,
+            OOM kill) and waits out any outage; once the service acknowledges a batch, it
+            is marked done on disk and not sent again. Records an ended process left are
+            sent (first, under the idempotency keys it used) by the next process that
+            starts an exporter on the directory. Several live processes may share one
+            directory: each sends its own records and adopts those of ended ones. With
+            the default `fsync=False` the records are in the OS page cache, which
+            survives a process crash but not a power loss or kernel crash. If the
+            directory cannot be used, or the disk refuses a write, a warning is logged
+            and records are kept in memory only.
+        spool_max_bytes: the most disk the spool of each channel (telemetry records and
+            agent events) may take in this process (default 256 MiB); past it, the
+            `overflow` policy applies. Space is freed a segment file at a time as batches
+            are acknowledged.
+        fsync: also flush each spooled record (and each acknowledgement) to the storage
+            device before `track()` returns, so records survive a power loss too. Costs
+            a device flush per record (milliseconds on most disks); default False.
         retry_initial_delay, retry_max_delay: backoff (seconds) between attempts at a
             batch whose request failed for a transient reason (5xx, 429, network).
         shutdown_timeout: seconds `Client.close()` and the exit hook wait for delivery.
@@ -86,6 +105,7 @@ class TelemetryConfig:
     compress: bool = True
     spool_dir: Path | None = attrs.field(default=None, converter=_check_path)
     spool_max_bytes: int = 256 * 1024 * 1024
+    fsync: bool = False
     retry_initial_delay: float = 0.5
     retry_max_delay: float = 30.0
     shutdown_timeout: float = 5.0
@@ -107,6 +127,7 @@ class TelemetryConfig:
             raise InvalidParameterError("sample_rate", f"must be <= 1, got {rate}.")
         _params.boolean("compress", self.compress)
         _params.integer("spool_max_bytes", self.spool_max_bytes, minimum=1)
+        _params.boolean("fsync", self.fsync)
         _positive("retry_initial_delay", self.retry_initial_delay)
         _positive("retry_max_delay", self.retry_max_delay)
         _params.number("shutdown_timeout", self.shutdown_timeout, minimum=0)

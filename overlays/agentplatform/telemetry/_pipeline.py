@@ -1,18 +1,28 @@
-"""The buffered pipeline: a bounded queue, batches, the spool, and what became of records.
+"""The buffered pipeline: where records wait, and what the exporter does next.
 
-`Pipeline` holds the state and the decisions and does no network I/O; `SyncPipeline`
-drives it from a daemon thread and `AsyncPipeline` from an asyncio task. Both start on
-the first enqueue (or an explicit `start()`/`flush()`), never before.
+`Pipeline` holds the state and the decisions and does no network I/O; `_delivery.Exporter`
+adds what becomes of a batch, and `SyncPipeline` / `AsyncPipeline` drive it from a
+daemon thread or an asyncio task, started on the first enqueue (or an explicit
+`start()`/`flush()`), never before.
 
-Order is first in, first out: batches left in the spool by an earlier process, then
-records in the order they were enqueued. A batch is retried (same idempotency key) until
-the service acknowledges it or rejects it for good, so a transient failure never loses
-it; meanwhile new records wait in the queue, or go to the spool when there is one.
+Records wait in one of two places:
+
+- without `spool_dir`, in a bounded in-memory queue (`max_queue_size`, then the overflow
+  policy); the exporter encodes them to JSON off the caller's thread;
+- with `spool_dir`, in the spool: each record is appended to this process's segment
+  file before `put` returns, so it outlives the process (see `_spool`). The exporter
+  reads its batches back from the segments and logs its progress next to them; nothing
+  it does (a retry wait, a stuck request) holds up a producer. When the spool is full
+  (`spool_max_bytes`), the overflow policy applies. If the disk refuses a write, the
+  pipeline says so and carries on in memory.
+
+Order is first in, first out: records an ended process left, then records in the order
+they were enqueued. A batch is retried (same idempotency key) until the service
+acknowledges it or rejects it for good, so a transient failure never loses it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
@@ -23,31 +33,20 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Literal
 
-import httpx
-from agentplatform_api.models import BatchResult, RejectedRecord
-
-from .. import _retry
-from .._operation import Call
-from ..errors import (
-    AgentPlatformError,
-    APIConnectionError,
-    APIStatusError,
-    InvalidParameterError,
-    status_error_class,
-)
-from . import _ids, _records
-from ._batch import TELEMETRY, Batch, BatchEndpoint, Channel
+from ..errors import InvalidParameterError
+from . import _frames, _ids, _records, _spool
+from ._batch import TELEMETRY, Batch, Channel
 from ._config import TelemetryConfig
 from ._records import Item, Payload
-from ._spool import Spool, SpoolFull
+from ._segment import Segment
+from ._spool import Spool
 from ._stats import TelemetryStats
 
 logger = logging.getLogger("agentplatform.telemetry")
 
-Step = tuple[Literal["stop", "wait", "send", "spool"], Any]
+Step = tuple[Literal["stop", "wait", "send", "scan"], Any]
 Callback = tuple[Callable[..., Any], tuple[Any, ...]]
 
-MAX_RETRY_AFTER_S = 300.0
 _FLUSH_POLL_S = 0.05
 
 _live: weakref.WeakSet[Pipeline] = weakref.WeakSet()
@@ -61,38 +60,12 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def is_transient(error: BaseException) -> bool:
-    """Whether a failed batch request is worth repeating: network errors, 408, 429, 5xx.
-
-    A 409 is not: for a batch it means its idempotency key met another body.
-    """
-    if isinstance(error, APIConnectionError):
-        return True
-    if isinstance(error, APIStatusError):
-        return error.retryable and error.status_code != 409
-    return False
-
-
-def rejection_error(rejected: RejectedRecord, record: dict[str, Any] | None) -> APIStatusError:
-    """The error of one record the service rejected inside an accepted batch."""
-    problem = rejected.problem
-    status = problem.status if isinstance(problem.status, int) else 422
-    detail = problem.detail if isinstance(problem.detail, str) else problem.title
-    event_id = record.get("event_id") if record else None
-    return status_error_class(status)(
-        f"Record {event_id or '#' + str(rejected.index)} was rejected: {detail}",
-        status_code=status,
-        problem=problem,
-    )
-
-
 class Pipeline:
     """State shared by the sync and async exporters of one channel (see module doc)."""
 
     def __init__(self, channel: Channel, config: TelemetryConfig, *, sampled: bool) -> None:
         self.channel = channel
         self.config = config
-        self._endpoint = BatchEndpoint(channel)
         self._defaults: dict[str, Any] = (
             {"service_name": config.service_name}
             if channel is TELEMETRY and config.service_name
@@ -106,7 +79,9 @@ class Pipeline:
         self._new_locks()
         self._queue: deque[Item] = deque()
         self._pending: deque[Batch] = deque()
+        self._deferred: list[Callback] = []
         self._next_pos = 0
+        self._taken_pos = 0
         self._flush_target = -1
         self._flush_waiters = 0
         self._blocked = 0
@@ -120,8 +95,9 @@ class Pipeline:
         self._closed = False
         self._stopping = False
         self._spool: Spool | None = None
-        self._spool_opened = False
-        self._spool_blocked = False
+        self._durable = False
+        self._spool_tried = False
+        self._scanned = False
         self._warned_closed = False
         self._atexit = False
         self._detached = False
@@ -136,7 +112,8 @@ class Pipeline:
     # ----------------------------------------------------------------- producers
 
     def put(self, payload: Payload, *, may_block: bool = True) -> str | None:
-        """Enqueue a record; its event id, or None when sampled out or dropped. Never raises."""
+        """Enqueue a record; its event id, or None when it was not kept (sampled out,
+        dropped, or, with a spool, not storable). Never raises."""
         if not self._ready and not self._before_first_put():
             return None
         rate = self._sample_rate
@@ -144,7 +121,9 @@ class Pipeline:
             with self._lock:
                 self._sampled_out += 1
             return None
-        event_id = _ids.event_id()
+        event_id = payload.get("event_id") or _ids.event_id()
+        if self._durable:
+            return self._put_spooled((payload, event_id, time.time()), may_block)
         item = (payload, event_id, time.time())
         with self._lock:
             queue = self._queue
@@ -160,6 +139,86 @@ class Pipeline:
             self._wake()
         return event_id
 
+    def _put_spooled(self, item: Item, may_block: bool) -> str | None:
+        """Write the record to the spool before returning (see module doc)."""
+        try:
+            frame = _frames.pack(item, self._defaults)
+        except (TypeError, ValueError) as exc:
+            self._unstorable(item, exc)
+            return None
+        with self._lock:
+            spool = self._spool
+            if self._closed or spool is None or not self._durable:
+                self._dropped += 1
+                return None
+            pos = self._next_pos + 1
+            try:
+                if not spool.append(frame, pos) and not self._spool_overflow(
+                    spool, frame, pos, may_block
+                ):
+                    return None
+            except OSError as exc:
+                self._spool_failed(exc)
+                self._queue.append(item)
+                unsent = len(self._queue)
+            else:
+                unsent = pos - self._taken_pos
+            self._next_pos = pos
+            self._enqueued += 1
+        if unsent in (1, self._batch_size):
+            self._wake()
+        return item[1]
+
+    def _spool_overflow(self, spool: Spool, frame: bytes, pos: int, may_block: bool) -> bool:
+        """Called with the lock held and the spool full: apply the overflow policy."""
+        if self._policy == "drop_oldest":
+            while lost := spool.drop_oldest(pos):
+                self._dropped += lost
+                if self._flush_waiters:
+                    self._progress.notify_all()
+                if spool.append(frame, pos):
+                    return True
+        elif self._policy == "block" and may_block and self._may_block_here():
+            self._wait_for_room(lambda: spool.has_room(len(frame)))
+            if not self._closed and spool.append(frame, pos):
+                return True
+        self._dropped += 1
+        return False
+
+    def _unstorable(self, item: Item, error: Exception) -> None:
+        """A record that cannot be spooled: failed, and reported by the exporter."""
+        callbacks = self._not_serializable(item, error)
+        with self._lock:
+            self._enqueued += 1
+            self._deferred += callbacks
+        self._wake()
+
+    def _not_serializable(self, item: Item, error: Exception) -> list[Callback]:
+        """Count a record that is not JSON-serializable as failed; its `on_error` call."""
+        data = _records.record(item, self._defaults)
+        problem = InvalidParameterError(
+            "record", f"{data.get('event_id')} is not JSON-serializable: {error}"
+        )
+        logger.warning("%s record dropped: %s", self.channel.name, problem)
+        with self._lock:
+            self._failed += 1
+        if self.config.on_error is None:
+            return []
+        return [(self.config.on_error, (problem, [data]))]
+
+    def _spool_failed(self, error: OSError) -> None:
+        """Called with the lock held: the disk refused a write; carry on in memory."""
+        self._durable = False
+        spool = self._spool
+        if spool is not None and spool.active is not None:
+            spool.active.sealed = True
+        logger.warning(
+            "telemetry spool write failed (%s); %s records are kept in memory from now on "
+            "and are lost if the process ends before they are sent",
+            error,
+            self.channel.name,
+        )
+
     def _before_first_put(self) -> bool:
         """The slow path of `put`: disabled, closed, or not started yet."""
         if not self.config.enabled:
@@ -171,6 +230,7 @@ class Pipeline:
                 self._warned_closed = True
                 logger.warning("%s record dropped: the client is closed", self.channel.name)
             return False
+        self._open_spool()
         self.start()
         return True
 
@@ -183,21 +243,25 @@ class Pipeline:
                 self._progress.notify_all()
             return True
         if self._policy == "block" and may_block and self._may_block_here():
-            timeout = self.config.block_timeout
-            deadline = None if timeout is None else time.monotonic() + timeout
-            while len(self._queue) >= self._maxsize and not self._closed:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    break
-                self._blocked += 1
-                try:
-                    self._not_full.wait(remaining)
-                finally:
-                    self._blocked -= 1
+            self._wait_for_room(lambda: len(self._queue) < self._maxsize)
             if len(self._queue) < self._maxsize:
                 return True
         self._dropped += 1
         return False
+
+    def _wait_for_room(self, has_room: Callable[[], bool]) -> None:
+        """Called with the lock held: wait (up to `block_timeout`) until `has_room()`."""
+        timeout = self.config.block_timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not has_room() and not self._closed:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                break
+            self._blocked += 1
+            try:
+                self._not_full.wait(remaining)
+            finally:
+                self._blocked -= 1
 
     def _may_block_here(self) -> bool:
         raise NotImplementedError
@@ -206,7 +270,7 @@ class Pipeline:
         raise NotImplementedError
 
     def start(self) -> None:
-        """Start the exporter (and pick up spooled batches) if it is not running."""
+        """Start the exporter (and pick up spooled records) if it is not running."""
         raise NotImplementedError
 
     # ------------------------------------------------------------------ counters
@@ -214,8 +278,8 @@ class Pipeline:
     def stats(self) -> TelemetryStats:
         """A snapshot of the counters."""
         with self._lock:
-            spooled = sum(b.count for b in self._pending if b.spool is not None)
-            in_memory = sum(b.count for b in self._pending if b.spool is None)
+            in_memory = sum(b.count for b in self._pending if b.segment is None)
+            spooled = self._spool.spooled() if self._spool is not None else 0
             return TelemetryStats(
                 enqueued=self._enqueued,
                 sent=self._sent,
@@ -240,10 +304,25 @@ class Pipeline:
         return target
 
     def _flushed(self, target: int) -> bool:
-        """Called with the lock held: every record up to `target` is settled."""
-        if self._next_pos - len(self._queue) < target:
+        """Called with the lock held: every record up to `target` is settled (and the
+        callbacks producers left have run)."""
+        if self._next_pos - len(self._queue) < target or self._deferred:
             return False
-        return not self._pending or self._pending[0].first_pos > target
+        spool = self._spool
+        if spool is not None:
+            if not self._scanned:
+                return False
+            oldest = spool.oldest_unsettled()
+            if oldest is not None and oldest <= target:
+                return False
+        return all(batch.first_pos > target for batch in self._pending)
+
+    def _nothing_left(self) -> bool:
+        """Called with the lock held: no record waits, in memory or in the spool."""
+        spool = self._spool
+        if self._queue or self._pending:
+            return False
+        return spool is None or spool.oldest_unsettled() is None
 
     def detach(self) -> None:
         """The owning client was garbage-collected: the exporter delivers what is queued,
@@ -258,61 +337,123 @@ class Pipeline:
     # -------------------------------------------------------------- the exporter
 
     def _open_spool(self) -> None:
-        """Open the spool once and queue the batches earlier processes left in it."""
-        if self._spool_opened or self.config.spool_dir is None:
+        """Open this process's spool once, before the first record is written to it."""
+        if self._spool_tried or self.config.spool_dir is None:
             return
-        self._spool_opened = True
-        spool = Spool(self.config.spool_dir, self.channel.name, self.config.spool_max_bytes)
+        with self._start_lock:
+            if self._spool_tried:
+                return
+            spool = self._new_spool(self._next_pos + 1)
+            if spool is not None:
+                with self._lock:
+                    self._spool, self._durable = spool, True
+            self._spool_tried = True
+
+    def _new_spool(self, next_pos: int) -> Spool | None:
+        """A spool of this process in `spool_dir` (None, with a warning, if unusable)."""
+        config = self.config
+        if config.spool_dir is None:
+            return None
+        spool = Spool(
+            config.spool_dir,
+            self.channel.name,
+            config.spool_max_bytes,
+            fsync=config.fsync,
+            defaults=self._defaults,
+        )
         try:
-            left = spool.open()
+            spool.open(next_pos)
         except OSError as exc:
-            logger.warning("telemetry spool %s is unusable (%s)", spool.directory, exc)
-            return
-        self._spool = spool
-        if left:
-            logger.info(
-                "sending %d %s record(s) left in %s",
-                sum(f.count for f in left),
-                self.channel.name,
+            logger.warning(
+                "telemetry spool %s is unusable (%s); records are kept in memory only",
                 spool.directory,
+                exc,
             )
-        with self._lock:
-            self._pending.extendleft(
-                Batch(f.key, f.count, 0, spool=f, replayed=True, prepared=True)
-                for f in reversed(left)
-            )
+            return None
+        return spool
 
     def _next_step(self, now: float) -> Step:
         """Called with the lock held: what the exporter does next."""
-        if self._stopping or (self._detached and not self._pending and not self._queue):
+        if self._stopping:
             return ("stop", None)
         if self._pending:
             head = self._pending[0]
             if head.retry_at <= now:
                 return ("send", head)
-            if self._spool is not None and not self._spool_blocked and self._due(now):
-                return ("spool", self._take())
             return ("wait", head.retry_at - now)
-        if not self._queue:
-            self._since = None
-            return ("wait", self.config.flush_interval)
-        if self._due(now):
-            return ("send", self._take())
-        assert self._since is not None
-        return ("wait", self._since + self.config.flush_interval - now)
+        spool = self._spool
+        if spool is not None:
+            if not self._scanned or (
+                spool.scanned_at is not None
+                and now - spool.scanned_at >= _spool.ADOPT_INTERVAL_S
+                and not self._detached
+            ):
+                return ("scan", spool)
+            segment = spool.next_unsent()
+            if segment is not None:
+                wait = self._spool_wait(segment, now)
+                if wait <= 0:
+                    return ("send", self._take_spooled(segment))
+                return ("wait", wait)
+        if self._queue:
+            if self._due(now):
+                return ("send", self._take())
+            assert self._since is not None
+            return ("wait", self._since + self.config.flush_interval - now)
+        self._since = None
+        if self._detached:
+            return ("stop", None)
+        if spool is not None and spool.scanned_at is not None:
+            next_scan = spool.scanned_at + _spool.ADOPT_INTERVAL_S - now
+            return ("wait", max(0.0, min(self.config.flush_interval, next_scan)))
+        return ("wait", self.config.flush_interval)
 
     def _due(self, now: float) -> bool:
         """Called with the lock held: whether the queue's head should form a batch now."""
         size = len(self._queue)
-        if size == 0:
-            return False
         if size >= self._batch_size or self._flush_target > self._next_pos - size:
             return True
+        return self._waited(now)
+
+    def _waited(self, now: float) -> bool:
+        """Whether the oldest waiting record has waited `flush_interval` (or the client is
+        gone, so nobody will add to the batch)."""
         if self._detached:
             return True
         if self._since is None:
             self._since = now
         return now - self._since >= self.config.flush_interval
+
+    def _spool_wait(self, segment: Segment, now: float) -> float:
+        """Called with the lock held: seconds until a batch of `segment` is due (<= 0: now).
+        Frames of an adopted or finished segment go at once; the active one waits for a
+        full batch, a flush, or `flush_interval`."""
+        if not segment.own or segment.sealed or not self._durable:
+            return 0.0
+        first_unsent = segment.first_pos + segment.taken
+        if segment.total - segment.taken >= self._batch_size:
+            return 0.0
+        if self._flush_target >= first_unsent or self._waited(now):
+            return 0.0
+        assert self._since is not None
+        return self._since + self.config.flush_interval - now
+
+    def _take_spooled(self, segment: Segment) -> Batch:
+        """Called with the lock held: the next batch of a segment (read by `_prepare`)."""
+        first_pos = segment.first_pos + segment.taken if segment.own else 0
+        intent = segment.intent
+        if intent is not None and intent[0] == segment.sent_to:
+            segment.intent = None
+            start, end, key = intent
+            batch = Batch(key, 0, first_pos, segment=segment, start=start, limit=end)
+            batch.replayed, batch.logged = True, key
+        else:
+            frames = min(self._batch_size, segment.total - segment.taken)
+            batch = Batch("", 0, first_pos, segment=segment, start=segment.sent_to)
+            batch.limit, batch.max_frames = segment.end, frames
+        self._pending.append(batch)
+        self._since = None
+        return batch
 
     def _take(self) -> Batch:
         """Called with the lock held: move up to `batch_size` records into a new batch."""
@@ -327,290 +468,24 @@ class Pipeline:
             self._not_full.notify_all()
         return batch
 
-    def _prepare(self, batch: Batch) -> list[Callback]:
-        """Encode a new batch's records and write it to the spool (before it is sent)."""
-        callbacks: list[Callback] = []
-        if batch.prepared:
-            return callbacks
-        batch.prepared = True
-        lines: list[bytes] = []
-        for item in batch.items or ():
-            try:
-                lines.append(_records.encode(item, self._defaults))
-            except (TypeError, ValueError) as exc:
-                record = _records.record(item, self._defaults)
-                error = InvalidParameterError(
-                    "record", f"{record.get('event_id')} is not JSON-serializable: {exc}"
-                )
-                logger.warning("%s record dropped: %s", self.channel.name, error)
-                callbacks += self._error_callbacks(error, [record])
-                with self._lock:
-                    self._failed += 1
-        batch.items = None
-        batch.lines = lines
-        if len(lines) != batch.count:
-            batch.count = len(lines)
-            if not lines:
-                batch.finished = True
-                return callbacks
-        if self._spool is not None and not self._spool_blocked:
-            try:
-                batch.spool = self._spool.write(batch.key, lines)
-            except SpoolFull:
-                self._spool_blocked = True
-                logger.warning(
-                    "telemetry spool %s is full; batches wait in memory",
-                    self._spool.directory,
-                )
-            except OSError as exc:
-                self._spool_blocked = True
-                logger.warning("telemetry spool write failed (%s); batch kept in memory", exc)
-        return callbacks
-
-    def _load(self, batch: Batch) -> list[Callback]:
-        """Make sure a batch about to be sent has its records in memory."""
-        if batch.lines is not None or batch.spool is None or self._spool is None:
-            return []
-        try:
-            batch.lines = self._spool.read(batch.spool)
-        except (OSError, ValueError) as exc:
-            logger.warning("telemetry spool file %s is unreadable (%s)", batch.spool.path, exc)
-            self._spool.quarantine(batch.spool)
-            batch.spool = None
-            with self._lock:
-                self._failed += batch.count
-            batch.finished = True
-            return self._error_callbacks(exc, [])
-        return []
-
-    def _settle(self, batch: Batch) -> None:
-        """Forget a finished batch (acknowledged, failed, or emptied), once its callbacks ran,
-        so that `flush()` returns after them."""
-        with self._lock:
-            try:
-                self._pending.remove(batch)
-            except ValueError:  # pragma: no cover - settled twice
-                return
-            self._spool_blocked = False
-            if self._flush_waiters:
-                self._progress.notify_all()
-        self._progressed()
-
-    def _progressed(self) -> None:
-        """Tell flush waiters that something was settled (the async exporter's event)."""
-
-    def _call(self, batch: Batch) -> Call[BatchResult]:
-        return batch.call(self._endpoint, self.config.compress)
-
-    def _acknowledged(self, batch: Batch, result: Any) -> list[Callback]:
-        """The service answered 202: count each record's fate and report rejections."""
-        if not isinstance(result, BatchResult):  # pragma: no cover - parse() guarantees it
-            return self._failed_for_good(batch, TypeError(f"unexpected result {result!r}"))
-        if batch.spool is not None and self._spool is not None:
-            self._spool.delete(batch.spool)
-            batch.spool = None
-        rejected = list(result.rejected)
-        with self._lock:
-            self._sent += result.accepted
-            self._duplicates += result.duplicates
-            self._failed += len(rejected)
-            self._batches += 1
-        if result.accepted + result.duplicates + len(rejected) != batch.count:
-            logger.info(
-                "batch %s of %d records: the service counted %d accepted, %d duplicates, "
-                "%d rejected",
-                batch.key,
-                batch.count,
-                result.accepted,
-                result.duplicates,
-                len(rejected),
-            )
-        callbacks: list[Callback] = []
-        if rejected and self.config.on_error is not None:
-            lines = batch.lines or []
-            for item in rejected:
-                index = item.index
-                record = json.loads(lines[index]) if 0 <= index < len(lines) else None
-                error = rejection_error(item, record)
-                callbacks.append((self.config.on_error, (error, [record] if record else [])))
-        if self.config.on_success is not None:
-            callbacks.append((self.config.on_success, (result,)))
-        batch.finished = True
-        return callbacks
-
-    def _attempt_failed(self, batch: Batch, error: BaseException) -> list[Callback]:
-        """A request for the batch failed: schedule a retry, split it, or give it up."""
-        if is_transient(error):
-            batch.attempts += 1
-            delay = self._retry_delay(batch.attempts, error)
-            batch.retry_at = time.monotonic() + delay
-            with self._lock:
-                self._retries += 1
-            log = logger.warning if batch.attempts == 1 else logger.info
-            log(
-                "%s batch of %d record(s) not delivered (%s); retry %d in %.1f s",
-                self.channel.name,
-                batch.count,
-                error,
-                batch.attempts,
-                delay,
-            )
-            return []
-        if isinstance(error, APIStatusError) and error.status_code == 413 and batch.count > 1:
-            return self._split(batch)
-        return self._failed_for_good(batch, error)
-
-    def _retry_delay(self, attempt: int, error: BaseException) -> float:
-        """Exponential backoff with jitter; a longer `Retry-After` of the service wins."""
-        cap = min(
-            self.config.retry_max_delay,
-            self.config.retry_initial_delay * 2.0 ** min(attempt - 1, 32),
-        )
-        delay = cap / 2 + random.uniform(0.0, cap / 2)
-        if isinstance(error, APIStatusError) and error.headers:
-            wait = _retry.retry_after_seconds(httpx.Headers(error.headers))
-            if wait is not None:
-                delay = max(delay, min(wait, MAX_RETRY_AFTER_S))
-        return delay
-
-    def _split(self, batch: Batch) -> list[Callback]:
-        """The batch was too large (413): replace it by two halves with new keys."""
-        lines = batch.lines or []
-        half = len(lines) // 2
-        halves = [
-            Batch(_ids.event_id(), len(part), batch.first_pos, lines=part, prepared=True)
-            for part in (lines[:half], lines[half:])
-        ]
-        for part in halves:
-            if self._spool is not None and batch.spool is not None and part.lines is not None:
-                try:
-                    part.spool = self._spool.write(part.key, part.lines)
-                except (SpoolFull, OSError) as exc:
-                    logger.warning("telemetry spool write failed (%s)", exc)
-        if batch.spool is not None and self._spool is not None:
-            self._spool.delete(batch.spool)
-        logger.info("%s batch of %d records too large; split in two", self.channel.name, len(lines))
-        with self._lock:
-            index = self._pending.index(batch)
-            self._pending[index] = halves[1]
-            self._pending.insert(index, halves[0])
-        return []
-
-    def _failed_for_good(self, batch: Batch, error: BaseException) -> list[Callback]:
-        """Give a batch up (a non-transient failure); its records count as failed."""
-        if batch.spool is not None and self._spool is not None:
-            self._spool.delete(batch.spool)
-            batch.spool = None
-        with self._lock:
-            self._failed += batch.count
-        if isinstance(error, AgentPlatformError):
-            logger.warning(
-                "%s batch of %d record(s) failed: %s", self.channel.name, batch.count, error
-            )
-        else:
-            logger.error(
-                "%s batch of %d record(s) failed",
-                self.channel.name,
-                batch.count,
-                exc_info=(type(error), error, error.__traceback__),
-            )
-        records = [json.loads(line) for line in batch.lines or ()]
-        batch.finished = True
-        return self._error_callbacks(error, records)
-
-    def _error_callbacks(self, error: BaseException, records: list[Any]) -> list[Callback]:
-        if self.config.on_error is None:
-            return []
-        return [(self.config.on_error, (error, records))]
-
-    def _keep_leftovers(self, *, exporter_stopped: bool) -> None:
-        """At close: spool what was not delivered, or count it as dropped."""
-        with self._lock:
-            items = list(self._queue)
-            self._queue.clear()
-            batches = list(self._pending) if exporter_stopped else []
-            if exporter_stopped:
-                self._pending.clear()
-            if self._flush_waiters:
-                self._progress.notify_all()
-        if (items or batches) and self._spool is None and self.config.spool_dir is not None:
-            spool = Spool(self.config.spool_dir, self.channel.name, self.config.spool_max_bytes)
-            try:
-                spool.open()  # batches left by others stay for the next start
-                self._spool = spool
-            except OSError as exc:
-                logger.warning("telemetry spool %s is unusable (%s)", spool.directory, exc)
-        kept = lost = 0
-        for batch in batches:
-            if batch.spool is None and batch.items is not None:
-                items.extend(batch.items)
-            elif batch.spool is None:
-                kept_now = self._spool_lines(batch.key, batch.lines or [])
-                kept, lost = kept + kept_now, lost + batch.count - kept_now
-            else:
-                kept += batch.count
-        for start in range(0, len(items), self._batch_size):
-            chunk = items[start : start + self._batch_size]
-            lines = []
-            for item in chunk:
-                try:
-                    lines.append(_records.encode(item, self._defaults))
-                except (TypeError, ValueError):
-                    lost += 1
-            kept_now = self._spool_lines(_ids.event_id(), lines)
-            kept, lost = kept + kept_now, lost + len(lines) - kept_now
-        with self._lock:
-            self._dropped += lost
-            self._spooled_at_close += kept
-        if lost:
-            logger.warning(
-                "%d %s record(s) were not delivered before close and are lost%s",
-                lost,
-                self.channel.name,
-                "" if self.config.spool_dir else " (set spool_dir= to keep them)",
-            )
-        if kept:
-            logger.info(
-                "%d %s record(s) left in the spool for the next start", kept, self.channel.name
-            )
-
-    def _spool_lines(self, key: str, lines: list[bytes]) -> int:
-        """Spool lines at close; how many were kept."""
-        if not lines or self._spool is None:
-            return 0
-        try:
-            self._spool.write(key, lines)
-        except (SpoolFull, OSError) as exc:
-            logger.warning("telemetry spool write failed at close (%s)", exc)
-            return 0
-        return len(lines)
+    def _take_deferred(self) -> list[Callback]:
+        """Called with the lock held: callbacks producers left for the exporter to run."""
+        deferred, self._deferred = self._deferred, []
+        return deferred
 
     def _after_fork(self) -> None:
-        """In a forked child: the parent's exporter and records are the parent's."""
+        """In a forked child: the parent's exporter, records and segments are the parent's."""
         self._new_locks()
         self._queue.clear()
         self._pending.clear()
+        self._deferred = []
         self._ready = self._started = self._atexit = False
         self._stopping = False
         if self._spool is not None:
-            self._spool.forget_lock()
+            self._spool.forget()
         self._spool = None
-        self._spool_opened = False
+        self._durable = self._spool_tried = self._scanned = False
         self._fork_reset()
 
     def _fork_reset(self) -> None:
         """Drop the exporter handle inherited from the parent."""
-
-
-def run_callbacks(callbacks: list[Callback]) -> list[Any]:
-    """Call user callbacks; exceptions are logged, never raised. Returns awaitables left."""
-    pending = []
-    for fn, args in callbacks:
-        try:
-            result = fn(*args)
-        except Exception:
-            logger.exception("telemetry callback %r raised", fn)
-            continue
-        if hasattr(result, "__await__"):
-            pending.append(result)
-    return pending

@@ -1,210 +1,289 @@
-"""The spool: batches kept on disk until the service acknowledges them.
+"""The spool of one channel in one process: `<spool_dir>/<channel>/`.
 
-One file per batch, `<ns>-<pid>-<n>.jsonl`: a header line with the batch's idempotency
-key and record count, then one JSON record per line. Files are written to a temporary
-name, fsynced and renamed into place, so a reader never sees half a batch. A process
-takes an exclusive lock on the directory; only the lock holder sends the batches that
-earlier processes left. Others still spool their own batches there.
+Every record is appended to this process's active segment before `track()` returns, so
+what was enqueued survives the process, however it ends (and, with `fsync=True`, a power
+loss). Segments are sent oldest first and deleted once every frame is settled.
+
+Several processes may share a directory: each writes and sends its own segments, and
+adopts those of processes that have ended (their locks are free) when its exporter
+starts and every `ADOPT_INTERVAL_S` while it runs. A segment is only ever sent by the
+one process that holds it. `max_bytes` bounds what this process holds on disk (its own
+segments and the ones it adopted); space comes back a segment at a time.
+
+Not thread-safe: the pipeline calls it under its lock, except for the file reads and
+acknowledgement writes of its exporter, which touch segments no producer writes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
-import threading
+import secrets
 import time
+from collections import deque
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-import attrs
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no directory lock
-    fcntl = None  # type: ignore[assignment]
+from ._segment import (
+    ACK_SUFFIX,
+    LEGACY_SUFFIX,
+    SUFFIX,
+    TMP_PREFIX,
+    Segment,
+    SpoolFormatError,
+    try_lock,
+)
 
 logger = logging.getLogger("agentplatform.telemetry")
 
-SUFFIX = ".jsonl"
-_TMP_PREFIX = ".tmp-"
-_TMP_SUFFIX = ".part"
-_LOCK_NAME = ".lock"
-_STALE_TMP_S = 600.0
-FORMAT_VERSION = 1
-
-
-class SpoolFull(Exception):
-    """The spool has no room for another batch."""
-
-
-@attrs.define(eq=False)
-class SpoolFile:
-    """A batch on disk."""
-
-    path: Path
-    key: str
-    count: int
-    size: int
+ADOPT_INTERVAL_S = 5.0
+MIN_SEGMENT_BYTES = 64 * 1024
+MAX_SEGMENT_BYTES = 8 * 1024 * 1024
+_STALE_TMP_S = 60.0
 
 
 class Spool:
-    """The spool directory of one channel (`<spool_dir>/<channel>`)."""
+    """The segments this process holds in one channel's directory, in sending order."""
 
-    def __init__(self, root: Path, channel: str, max_bytes: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        channel: str,
+        max_bytes: int,
+        *,
+        fsync: bool = False,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> None:
         self.directory = Path(root) / channel
         self.channel = channel
         self.max_bytes = max_bytes
+        self.fsync = fsync
+        self.defaults = dict(defaults or {})
+        self.segment_limit = min(MAX_SEGMENT_BYTES, max(MIN_SEGMENT_BYTES, max_bytes // 16))
+        self.segments: deque[Segment] = deque()
+        self.active: Segment | None = None
         self.used_bytes = 0
-        self.owner = False
-        self._lock_fd: int | None = None
+        self.scanned_at: float | None = None
+        self._token = secrets.token_hex(6)
         self._names = 0
-        self._mutex = threading.Lock()
 
-    def open(self) -> list[SpoolFile]:
-        """Create the directory, try to own it, and return the batches earlier processes left
-        (oldest first; none unless this process owns the directory)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.owner = self._lock()
-        if not self.owner:
-            logger.info(
-                "telemetry spool %s is owned by another process; its batches are left to it",
-                self.directory,
-            )
-            return []
-        self._remove_stale_temporaries()
-        found = []
-        for path in sorted(self.directory.glob("*" + SUFFIX)):
-            if path.name.startswith("."):
-                continue
-            entry = self._read_header(path)
-            if entry is not None:
-                found.append(entry)
-                self.used_bytes += entry.size
-        return found
+    # ------------------------------------------------------------------ producers
 
-    def close(self) -> None:
-        """Release the directory lock."""
-        if self._lock_fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._lock_fd)
-            self._lock_fd = None
-        self.owner = False
+    def open(self, next_pos: int) -> None:
+        """Create the directory and this process's first segment; raises OSError."""
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._new_active(next_pos)
 
-    def forget_lock(self) -> None:
-        """In a forked child: drop the inherited lock without releasing the parent's."""
-        self._lock_fd = None
-        self.owner = False
-        self._mutex = threading.Lock()
-
-    def write(self, key: str, lines: list[bytes]) -> SpoolFile:
-        """Write a batch atomically; raise `SpoolFull` when it does not fit."""
-        header = json.dumps(
-            {
-                "spool": FORMAT_VERSION,
-                "channel": self.channel,
-                "idempotency_key": key,
-                "count": len(lines),
-            }
-        ).encode()
-        data = b"\n".join([header, *lines]) + b"\n"
-        with self._mutex:
-            if self.used_bytes + len(data) > self.max_bytes:
-                raise SpoolFull(f"{self.directory} holds {self.used_bytes} bytes")
-            self.used_bytes += len(data)
-            self._names += 1
-            name = f"{time.time_ns():020d}-{os.getpid()}-{self._names:06d}{SUFFIX}"
-        path = self.directory / name
-        tmp = self.directory / (_TMP_PREFIX + name + _TMP_SUFFIX)
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, path)
-            self._sync_directory()
-        except OSError:
-            with self._mutex:
-                self.used_bytes -= len(data)
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
-        return SpoolFile(path, key, len(lines), len(data))
-
-    def read(self, entry: SpoolFile) -> list[bytes]:
-        """The record lines of a spooled batch."""
-        lines = entry.path.read_bytes().split(b"\n")
-        records = [line for line in lines[1:] if line.strip()]
-        if len(records) != entry.count:
-            raise ValueError(f"{entry.path} holds {len(records)} records, not {entry.count}")
-        return records
-
-    def delete(self, entry: SpoolFile) -> None:
-        """Remove an acknowledged batch."""
-        try:
-            entry.path.unlink()
-        except FileNotFoundError:
-            return
-        with self._mutex:
-            self.used_bytes = max(0, self.used_bytes - entry.size)
-
-    def quarantine(self, entry: SpoolFile) -> None:
-        """Set aside a file that cannot be read, so it is not tried again."""
-        with contextlib.suppress(OSError):
-            entry.path.rename(entry.path.with_suffix(".corrupt"))
-        with self._mutex:
-            self.used_bytes = max(0, self.used_bytes - entry.size)
-
-    def _read_header(self, path: Path) -> SpoolFile | None:
-        try:
-            with path.open("rb") as file:
-                header = json.loads(file.readline())
-            size = path.stat().st_size
-            key, count = header["idempotency_key"], header["count"]
-            if header.get("spool") != FORMAT_VERSION or not isinstance(key, str) or not key:
-                raise ValueError("unknown spool format")
-            if not isinstance(count, int) or count < 1:
-                raise ValueError("bad record count")
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            logger.warning("telemetry spool file %s is unreadable (%s); set aside", path, exc)
-            with contextlib.suppress(OSError):
-                path.rename(path.with_suffix(".corrupt"))
-            return None
-        return SpoolFile(path, key, count, size)
-
-    def _lock(self) -> bool:
-        if fcntl is None:  # pragma: no cover - Windows
-            return True
-        fd = os.open(self.directory / _LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        self._lock_fd = fd
+    def append(self, frame: bytes, pos: int) -> bool:
+        """Write the frame of the record at position `pos`; False when there is no room.
+        Raises OSError when the disk refuses it."""
+        size = len(frame)
+        active = self.active
+        if (
+            active is None
+            or self.used_bytes + size > self.max_bytes
+            or (active.end + size > self.segment_limit and active.total)
+        ):
+            return self._append_slowly(frame, pos)
+        active.append(frame)
+        self.used_bytes += size
         return True
 
-    def _remove_stale_temporaries(self) -> None:
-        now = time.time()
-        for tmp in self.directory.glob(_TMP_PREFIX + "*" + _TMP_SUFFIX):
-            with contextlib.suppress(OSError):
-                if now - tmp.stat().st_mtime > _STALE_TMP_S:
-                    tmp.unlink()
+    def _append_slowly(self, frame: bytes, pos: int) -> bool:
+        """`append` when the spool is full or the active segment must rotate."""
+        size = len(frame)
+        if self.used_bytes + size > self.max_bytes and not self._recycle(pos, size):
+            return False
+        active = self.active
+        if active is None or (active.total and active.end + size > self.segment_limit):
+            active = self._rotate(pos)
+        active.append(frame)
+        self.used_bytes += size
+        return True
 
-    def _sync_directory(self) -> None:
-        try:
-            fd = os.open(self.directory, os.O_RDONLY)
-        except OSError:  # pragma: no cover - platforms that cannot open directories
-            return
-        try:
-            os.fsync(fd)
-        except OSError:  # pragma: no cover - file systems without directory fsync
-            pass
-        finally:
-            os.close(fd)
+    def has_room(self, size: int) -> bool:
+        """Whether a frame of `size` bytes fits now."""
+        return self.used_bytes + size <= self.max_bytes
+
+    def drop_oldest(self, pos: int) -> int:
+        """Make room by deleting the oldest segment that is not being sent; the number of
+        unsettled records it held (0 when no segment could go)."""
+        for segment in self.segments:
+            if segment.taken == segment.done:
+                break
+        else:
+            return 0
+        lost = segment.total - segment.done
+        self._remove(segment)
+        segment.delete()
+        logger.warning(
+            "telemetry spool %s is full: %d oldest %s record(s) dropped",
+            self.directory,
+            lost,
+            self.channel,
+        )
+        if segment is self.active:
+            self.active = None
+            self._new_active(pos)
+        return lost
+
+    def _rotate(self, pos: int) -> Segment:
+        old = self.active
+        if old is not None:
+            old.sealed = True
+            if old.done == old.total:
+                self._remove(old)
+                old.delete()
+        return self._new_active(pos)
+
+    def _recycle(self, pos: int, size: int) -> bool:
+        """The spool is full: if the active segment is all settled, start it afresh."""
+        active = self.active
+        if active is None or not active.total or active.done != active.total:
+            return False
+        self._remove(active)
+        active.delete()
+        self.active = None
+        self._new_active(pos)
+        return self.has_room(size)
+
+    def _new_active(self, pos: int) -> Segment:
+        self._names += 1
+        name = f"{time.time_ns():020d}-{os.getpid()}-{self._token}-{self._names:06d}{SUFFIX}"
+        ident = f"{self._token}-{os.getpid()}-{self._names}"
+        segment = Segment.create(
+            self.directory / name, ident, self.channel, self.defaults, fsync=self.fsync
+        )
+        segment.first_pos = pos
+        self.active = segment
+        self.segments.append(segment)
+        self.used_bytes += segment.size
+        return segment
+
+    # ------------------------------------------------------------------ exporter
+
+    def next_unsent(self) -> Segment | None:
+        """The oldest segment with frames not yet taken into a batch."""
+        for segment in self.segments:
+            if segment.sent_to < segment.end:
+                return segment
+        return None
+
+    def oldest_unsettled(self) -> int | None:
+        """The position of the oldest unsettled record (0 for adopted ones), None if none."""
+        for segment in self.segments:
+            if segment.done < segment.total:
+                return segment.first_pos + segment.done if segment.own else 0
+        return None
+
+    def spooled(self) -> int:
+        """Records held in segments and not yet settled."""
+        return sum(segment.total - segment.done for segment in self.segments)
+
+    def settled(self, segment: Segment, end: int, frames: int) -> bool:
+        """Count frames before `end` as settled; True when the segment is now to be deleted
+        (the caller deletes it outside its lock)."""
+        segment.committed = max(segment.committed, end)
+        segment.done += frames
+        if segment.sealed and segment.done >= segment.total and segment is not self.active:
+            self._remove(segment)
+            return True
+        return False
+
+    def discard(self, segment: Segment) -> None:
+        """Stop using a segment (unreadable); its files are the caller's to set aside."""
+        self._remove(segment)
+        if segment is self.active:
+            self.active = None
+
+    def _remove(self, segment: Segment) -> None:
+        with contextlib.suppress(ValueError):
+            self.segments.remove(segment)
+            self.used_bytes = max(0, self.used_bytes - segment.size)
+
+    def find_orphans(self) -> list[Segment]:
+        """Adopt the segments (and first-format files) of ended processes, oldest first.
+
+        File I/O only: the caller adds them with `add_adopted` under its lock.
+        Unreadable files are renamed `*.corrupt`; settled ones are deleted."""
+        self.scanned_at = time.monotonic()
+        held = {segment.path.name for segment in self.segments}
+        found = []
+        for path in sorted(self.directory.iterdir()):
+            if path.name.startswith(".") or path.name in held:
+                continue
+            if path.suffix not in (SUFFIX, LEGACY_SUFFIX):
+                continue
+            try:
+                segment = Segment.adopt(path, fsync=self.fsync)
+            except (OSError, ValueError) as exc:
+                _set_aside(path, exc)
+                continue
+            if segment is None:
+                continue
+            if segment.total == 0:
+                segment.delete()
+                continue
+            found.append(segment)
+        self._remove_debris()
+        return found
+
+    def add_adopted(self, segments: Iterable[Segment]) -> None:
+        """Queue adopted segments after earlier adopted ones, before this process's own."""
+        index = sum(1 for segment in self.segments if not segment.own)
+        for segment in segments:
+            self.segments.insert(index, segment)
+            self.used_bytes += segment.size
+            index += 1
+
+    def _remove_debris(self) -> None:
+        """Logs whose segment is gone, and temporary files of writers that died."""
+        now = time.time()
+        for path in self.directory.iterdir():
+            name = path.name
+            with contextlib.suppress(OSError):
+                if name.endswith(ACK_SUFFIX):
+                    if not path.with_name(name[: -len(ACK_SUFFIX)]).exists():
+                        path.unlink()
+                elif name.startswith(TMP_PREFIX) and now - path.stat().st_mtime > _STALE_TMP_S:
+                    fd = os.open(path, os.O_RDONLY)
+                    try:
+                        if try_lock(fd):
+                            path.unlink()
+                    finally:
+                        os.close(fd)
+
+    # ------------------------------------------------------------------ ending
+
+    def release(self) -> int:
+        """At close: delete this process's settled segments, release the rest for the next
+        process; the number of unsettled records left on disk."""
+        left = 0
+        for segment in list(self.segments):
+            if segment.done >= segment.total and segment.own:
+                segment.delete()
+            else:
+                left += segment.total - segment.done
+                segment.release()
+        self.segments.clear()
+        self.active = None
+        self.used_bytes = 0
+        return left
+
+    def forget(self) -> None:
+        """In a forked child: close the inherited files without touching them on disk
+        (the parent still holds its segments)."""
+        for segment in self.segments:
+            segment.release()
+        self.segments.clear()
+        self.active = None
+        self.used_bytes = 0
+
+
+def _set_aside(path: Path, error: Exception) -> None:
+    reason = error if isinstance(error, SpoolFormatError) else f"{type(error).__name__}: {error}"
+    logger.warning("telemetry spool file %s is unreadable (%s); set aside", path, reason)
+    with contextlib.suppress(OSError):
+        path.rename(path.with_suffix(".corrupt"))

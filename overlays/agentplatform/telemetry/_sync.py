@@ -5,31 +5,24 @@ from __future__ import annotations
 import atexit
 import threading
 import time
-from collections.abc import Callable
 
-from agentplatform_api.models import BatchResult
-
-from .._operation import Call
 from ._batch import Batch, Channel
 from ._config import TelemetryConfig
-from ._pipeline import _FLUSH_POLL_S, Callback, Pipeline, logger, run_callbacks
+from ._delivery import Exporter, run_callbacks
+from ._pipeline import _FLUSH_POLL_S, Callback, logger
+from ._sender import BatchSender
 
 _ERROR_PAUSE_S = 1.0
 
 
-class SyncPipeline(Pipeline):
+class SyncPipeline(Exporter):
     """A pipeline whose exporter is a daemon thread started on first use."""
 
     def __init__(
-        self,
-        channel: Channel,
-        config: TelemetryConfig,
-        run: Callable[[Call[BatchResult]], BatchResult],
-        *,
-        sampled: bool,
+        self, channel: Channel, config: TelemetryConfig, sender: BatchSender, *, sampled: bool
     ) -> None:
         super().__init__(channel, config, sampled=sampled)
-        self._run_call = run
+        self._sender = sender
         self._wake_event = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -40,13 +33,13 @@ class SyncPipeline(Pipeline):
         self._wake_event.set()
 
     def start(self) -> None:
-        """Start the exporter thread (and pick up spooled batches) if it is not running."""
+        """Start the exporter thread (and pick up spooled records) if it is not running."""
         if self._started or self._closed or not self.config.enabled:
             return
+        self._open_spool()
         with self._start_lock:
             if self._started or self._closed:
                 return
-            self._open_spool()
             self._stopping = False
             thread = threading.Thread(
                 target=self._loop, name=f"agentplatform-{self.channel.name}-exporter", daemon=True
@@ -70,25 +63,27 @@ class SyncPipeline(Pipeline):
         if self._detached and not self._closed:
             self._closed = True
             self._unregister()
-        if self._closed and self._spool is not None:
-            self._spool.close()
+        if self._closed:
+            self._release_spool()
 
     def _step(self) -> bool:
         self._wake_event.clear()
         with self._lock:
-            action, batch = self._next_step(time.monotonic())
+            action, arg = self._next_step(time.monotonic())
+            deferred = self._take_deferred()
+        run_callbacks(deferred)
         if action == "stop":
             return False
         if action == "wait":
-            self._wake_event.wait(batch)
+            self._wake_event.wait(arg)
             return True
+        if action == "scan":
+            self._scan(arg)
+            return True
+        batch: Batch = arg
         callbacks = self._prepare(batch)
-        if action == "spool":
-            batch.forget_body()
-        elif not batch.finished:
-            callbacks += self._load(batch)
-            if not batch.finished:
-                callbacks += self._deliver(batch)
+        if not batch.finished:
+            callbacks += self._deliver(batch)
         run_callbacks(callbacks)
         if batch.finished:
             self._settle(batch)
@@ -96,7 +91,7 @@ class SyncPipeline(Pipeline):
 
     def _deliver(self, batch: Batch) -> list[Callback]:
         try:
-            result = self._run_call(self._call(batch))
+            result = self._sender.send(batch)
         except Exception as exc:
             return self._attempt_failed(batch, exc)
         return self._acknowledged(batch, result)
@@ -153,10 +148,9 @@ class SyncPipeline(Pipeline):
             self._stopping = True
             self._wake()
             self._thread.join(max(0.0, deadline - time.monotonic()))
-            stopped = not self._thread.is_alive()
-            self._keep_leftovers(exporter_stopped=stopped)
-            if stopped and self._spool is not None:
-                self._spool.close()
+            self._keep_leftovers(exporter_stopped=not self._thread.is_alive())
+        else:
+            self._keep_leftovers(exporter_stopped=True)
         self._unregister()
         self._closed_clean = clean
         return clean

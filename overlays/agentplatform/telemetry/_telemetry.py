@@ -18,6 +18,7 @@ from ._builder import LlmEvent, TelemetryEventBuilder
 from ._config import TelemetryConfig
 from ._monitor import P, R, monitor
 from ._records import Payload
+from ._sender import AsyncHttpBatchSender, HttpBatchSender
 from ._stats import TelemetryStats
 from ._sync import SyncPipeline
 from ._trace import otel_ids
@@ -190,14 +191,24 @@ class Telemetry(_TelemetryBase):
     `TelemetryConfig`). `flush()` waits for delivery; `Client.close()` flushes and stops.
     """
 
+    _records: SyncPipeline
+    _events: SyncPipeline
+
     def __init__(
         self,
         run: Callable[[Call[BatchResult]], BatchResult],
         config: TelemetryConfig | None = None,
     ) -> None:
-        self.config = _config(config)
-        self._records: SyncPipeline = SyncPipeline(TELEMETRY, self.config, run, sampled=True)
-        self._events: SyncPipeline = SyncPipeline(EVENTS, self.config, run, sampled=False)
+        self.config = config = _config(config)
+        self._records, self._events = (
+            SyncPipeline(
+                channel,
+                config,
+                HttpBatchSender(channel, run, compress=config.compress),
+                sampled=channel is TELEMETRY,
+            )
+            for channel in (TELEMETRY, EVENTS)
+        )
         weakref.finalize(self, _detach, self._records, self._events)
 
     def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
@@ -282,14 +293,24 @@ class AsyncTelemetry(_TelemetryBase):
     and async functions alike.
     """
 
+    _records: AsyncPipeline
+    _events: AsyncPipeline
+
     def __init__(
         self,
         run: Callable[[Call[BatchResult]], Awaitable[BatchResult]],
         config: TelemetryConfig | None = None,
     ) -> None:
-        self.config = _config(config)
-        self._records: AsyncPipeline = AsyncPipeline(TELEMETRY, self.config, run, sampled=True)
-        self._events: AsyncPipeline = AsyncPipeline(EVENTS, self.config, run, sampled=False)
+        self.config = config = _config(config)
+        self._records, self._events = (
+            AsyncPipeline(
+                channel,
+                config,
+                AsyncHttpBatchSender(channel, run, compress=config.compress),
+                sampled=channel is TELEMETRY,
+            )
+            for channel in (TELEMETRY, EVENTS)
+        )
         weakref.finalize(self, _detach, self._records, self._events)
 
     async def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
