@@ -12,10 +12,13 @@ a raw ASGI app under uvicorn) one call after another and reads the whole answer:
 The instrumented clients record into a real `Client.telemetry` whose batches go to an
 in-process null sink (an httpx MockTransport counting records), so the exporter's work
 (encoding, gzip) shares the process as it would in an application. The variants take
-turns in short rounds (--rounds); each one's best round counts, as in bench_requests.
-Each ratio is against the bare client of the same library and call shape.
+turns call by call, in a new (seeded) order each turn, so a slow moment of the shared
+machine, or the garbage a variant leaves for the next, hits them all alike; a round is
+--requests turns. Shown: the median over
+--rounds of each variant's mean time per call, and the median over rounds of its ratio
+to the bare client of the same library and call shape in the same round.
 
-    python bench/bench_instrument.py [--requests 100] [--rounds 15] [--json]
+    python bench/bench_instrument.py [--requests 50] [--rounds 32] [--json]
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import argparse
 import gc
 import gzip
 import json
+import random
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -201,26 +206,41 @@ def measure(url: str, requests: int, rounds: int) -> dict[str, Any]:
             call()
     walls: dict[str, list[float]] = {name: [] for name, _, _ in found}
     cpus: dict[str, list[float]] = {name: [] for name, _, _ in found}
+    clock, cpu_clock = time.perf_counter, time.process_time
+    shuffle = random.Random(13).shuffle  # the same orders in every run
     for _ in range(rounds):
-        for name, _, call in found:
-            gc.collect()
-            cpu, started = time.process_time(), time.perf_counter()
-            for _ in range(requests):
+        gc.collect()
+        wall = dict.fromkeys(walls, 0.0)
+        cpu = dict.fromkeys(walls, 0.0)
+        for _ in range(requests):
+            turn = list(found)
+            shuffle(turn)  # call by call, in a new order each turn
+            for name, _, call in turn:
+                c0, w0 = cpu_clock(), clock()
                 call()
-            walls[name].append((time.perf_counter() - started) / requests * 1e6)
-            cpus[name].append((time.process_time() - cpu) / requests * 1e6)
+                wall[name] += clock() - w0
+                cpu[name] += cpu_clock() - c0
+        for name, series in walls.items():
+            series.append(wall[name] / requests * 1e6)
+            cpus[name].append(cpu[name] / requests * 1e6)
     delivered = client.telemetry.flush(120)
     stats = client.telemetry.stats()
     for close in closers:
         close()
     client.close()
-    best = {name: min(values) for name, values in walls.items()}
-    cpu_best = {name: min(values) for name, values in cpus.items()}
+
+    def paired(series: dict[str, list[float]]) -> dict[str, float]:
+        """Median over rounds of each variant's time over its baseline's in that round."""
+        return {
+            name: statistics.median(v / b for v, b in zip(series[name], series[base], strict=True))
+            for name, base, _ in found
+        }
+
     return {
-        "us_per_call": best,
-        "ratio": {name: best[name] / best[base] for name, base, _ in found},
-        "cpu_us_per_call": cpu_best,
-        "cpu_ratio": {name: cpu_best[name] / cpu_best[base] for name, base, _ in found},
+        "us_per_call": {name: statistics.median(values) for name, values in walls.items()},
+        "ratio": paired(walls),
+        "cpu_us_per_call": {name: statistics.median(values) for name, values in cpus.items()},
+        "cpu_ratio": paired(cpus),
         "recorded": stats.sent,
         "dropped": stats.dropped,
         "delivered": delivered,
@@ -229,8 +249,8 @@ def measure(url: str, requests: int, rounds: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100, help="calls per round")
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=50, help="calls per round")
+    parser.add_argument("--rounds", type=int, default=32)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -244,8 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(
-        f"Sequential calls to a local fake API: {args.requests} calls x {args.rounds} rounds "
-        "(best round); ratios against the bare client of the same call"
+        f"Sequential calls to a local fake API, interleaved call by call: {args.requests} "
+        f"calls x {args.rounds} rounds (medians); ratios to the bare client in the same round"
     )
     print(f"{'variant':40} {'wall µs/call':>13} {'vs bare':>8} {'CPU µs/call':>12} {'vs bare':>8}")
     for name, wall in report["us_per_call"].items():

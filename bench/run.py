@@ -114,7 +114,7 @@ def run(script: list[str]) -> tuple[str, float, bool]:
     return output, seconds, result.returncode == 0
 
 
-def render(sections: list[str]) -> str:
+def render(sections: list[str], kept: list[str] | None = None) -> str:
     command = "make bench  # = " + shlex.join(
         [os.path.relpath(sys.executable, ROOT), "bench/run.py", *sys.argv[1:]]
     )
@@ -132,6 +132,11 @@ def render(sections: list[str]) -> str:
         machine(),
         "",
     ]
+    if kept:
+        head[-1:-1] = [
+            f"- Kept from the previous run, not run this time: {', '.join(kept)} (their date, "
+            "load and packages are that run's; see this file's history)"
+        ]
     return "\n".join(head + sections + [END])
 
 
@@ -166,10 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     sections = []
     ok = True
     kept = previous_sections() if wanted is not None else {}
+    reused: list[str] = []
     for name, title, script in BENCHMARKS:
         if wanted is not None and name not in wanted:
             if title in kept:  # not run this time: the last run's section stays
                 sections.append(kept[title])
+                reused.append(title)
             continue
         if not (BENCH / script[0]).exists():
             sections.append(f"### {title}\n\n(bench/{script[0]} is not present yet)\n")
@@ -182,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             f"### {title}\n\n`python bench/{shlex.join(script)}` ({seconds:.0f} s)\n\n"
             f"```\n{output}\n```\n"
         )
-    write(render(sections))
+    write(render(sections, reused))
     print(f"wrote {OUTPUT.relative_to(ROOT)}")
     return 0 if ok else 1
 
