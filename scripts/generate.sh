@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generate the low-level client from openapi.yaml into DEST (default: generated/agentplatform_api).
 # Generation always happens in a fresh temporary directory, so that the result never depends
-# on where it lands, and fails on any generator warning.
+# on where it lands, and fails on any generator warning. scripts/templates/ holds the
+# templates that replace the generator's own (models/__init__.py: models load on first use).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dest=${1:-$root/generated/agentplatform_api}
@@ -13,6 +14,7 @@ log="$work/generator.log"
 if ! openapi-python-client generate \
     --path "$root/openapi.yaml" \
     --config "$root/generator-config.yml" \
+    --custom-template-path "$root/scripts/templates" \
     --meta none \
     --output-path "$work/agentplatform_api" >"$log" 2>&1; then
   cat "$log" >&2

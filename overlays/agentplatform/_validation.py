@@ -161,10 +161,24 @@ def _list_checker(item: Checker) -> Checker:
     return check
 
 
+class _ModelNames(dict[str, Any]):
+    """A model module's names, then the generated models (each imported when named)."""
+
+    def __missing__(self, name: str) -> Any:
+        if name not in agentplatform_api.models.__all__:
+            raise KeyError(name)
+        return getattr(agentplatform_api.models, name)
+
+
+def _type_hints(cls: type) -> dict[str, Any]:
+    # Generated modules import related models only under TYPE_CHECKING, and the models
+    # package imports a model on first use, so its names resolve through `_ModelNames`.
+    names = vars(sys.modules[cls.__module__])
+    return typing.get_type_hints(cls, globalns=names, localns=_ModelNames(names))
+
+
 def _model_checker(cls: type) -> Checker:
-    # Generated modules import related models only under TYPE_CHECKING.
-    namespace = {**vars(agentplatform_api.models), **vars(sys.modules[cls.__module__])}
-    hints = typing.get_type_hints(cls, globalns=namespace)
+    hints = _type_hints(cls)
     fields = [
         (field.name, checker_for(hints[field.name]))
         for field in attrs.fields(cls)
@@ -306,8 +320,7 @@ def _json_list_checker(item: Checker, exact: frozenset[type] | None = None) -> C
 
 
 def _json_model_checker(cls: type) -> Checker:
-    namespace = {**vars(agentplatform_api.models), **vars(sys.modules[cls.__module__])}
-    hints = typing.get_type_hints(cls, globalns=namespace)
+    hints = _type_hints(cls)
     fields: list[tuple[str, Checker, bool]] = []
     extra: Checker | None = None
     for field in attrs.fields(cls):
