@@ -367,3 +367,15 @@ def test_a_copy_from_with_options_is_a_new_uninstrumented_client(
     llm.with_options(timeout=5).chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
     llm.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
     assert len(records(1)) == 1
+
+
+def test_an_instrumented_client_is_garbage_collected(
+    httpserver: HTTPServer, client: ap.Client
+) -> None:
+    import weakref
+
+    llm = instrument(make(httpserver), client.telemetry)
+    gone = weakref.ref(llm)
+    del llm
+    gc.collect()
+    assert gone() is None

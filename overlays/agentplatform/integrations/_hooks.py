@@ -11,7 +11,6 @@ library's exceptions unchanged after recording them.
 from __future__ import annotations
 
 import contextlib
-import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
@@ -19,7 +18,9 @@ from ._record import FAILED, CallRecord, Options
 from ._sink import logger
 from ._streams import watch
 
-_installed: weakref.WeakKeyDictionary[Any, list[tuple[Any, Any]]] = weakref.WeakKeyDictionary()
+_SAVED = "_agentplatform_instrumentation"
+"""The attribute of an instrumented client holding its resources' original `_post`s (on
+the client itself, so an instrumented client is garbage collected like any other)."""
 
 
 def install(
@@ -38,22 +39,17 @@ def install(
         hook = _async_hook if is_async else _sync_hook
         resource._post = hook(original, options, stream_types)
         saved.append((resource, original))
-    _installed[client] = saved
+    setattr(client, _SAVED, saved)
 
 
 def uninstall(client: Any) -> bool:
     """Restore the resources of `client`; False if it was not instrumented."""
-    saved = _installed.pop(client, None)
+    saved = vars(client).pop(_SAVED, None) if hasattr(client, "__dict__") else None
     if saved is None:
         return False
     for resource, original in saved:
         resource._post = original
     return True
-
-
-def is_installed(client: Any) -> bool:
-    """Whether `client` is instrumented."""
-    return client in _installed
 
 
 def _start(options: Options, path: object, kwargs: Mapping[str, Any]) -> CallRecord | None:

@@ -22,6 +22,7 @@ outputs are summarised (and redacted) unless `capture_content=False`. Needs the
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -119,6 +120,7 @@ class AgentPlatformCallbackHandler(BaseCallbackHandler):
         self._agent_id = agent_id
         self._session_id = session_id
         self._runs: OrderedDict[UUID, _Run] = OrderedDict()
+        self._lock = threading.Lock()  # LangChain calls handlers from worker threads too
 
     # ------------------------------------------------------------------ runs
 
@@ -147,9 +149,10 @@ class AgentPlatformCallbackHandler(BaseCallbackHandler):
         )
         if parent is None and parent_run_id is not None:
             run.parent_span = span_of(parent_run_id)
-        self._runs[run_id] = run
-        while len(self._runs) > MAX_OPEN_RUNS:
-            self._runs.popitem(last=False)
+        with self._lock:
+            self._runs[run_id] = run
+            while len(self._runs) > MAX_OPEN_RUNS:
+                self._runs.popitem(last=False)
         return run
 
     def _event(self, run: _Run, type_: str, run_id: UUID, **attributes: Any) -> None:
@@ -190,7 +193,8 @@ class AgentPlatformCallbackHandler(BaseCallbackHandler):
         return str(text)[:MAX_TEXT]
 
     def _close(self, run_id: UUID) -> tuple[_Run | None, float]:
-        run = self._runs.pop(run_id, None)
+        with self._lock:
+            run = self._runs.pop(run_id, None)
         elapsed = (time.perf_counter() - run.started) * 1000.0 if run is not None else 0.0
         return run, elapsed
 
@@ -387,5 +391,5 @@ class AgentPlatformCallbackHandler(BaseCallbackHandler):
         run = self._runs.get(run_id)
         if run is None:  # an agent run this handler did not see start
             run = self._open("agent", "agent", run_id, None, None)
-            del self._runs[run_id]
+            self._close(run_id)
         self._event(run, "custom", run_id, langchain_event=what, **attributes)
