@@ -178,7 +178,7 @@ class CallRecord:
         builder.metadata(options.metadata)
         builder.metadata(self._metadata(model, outcome, raw, error))
         if error is not None:
-            builder.error(self._redacted(_describe(error)))
+            builder.error(self._redacted(describe(error)))
         return builder.build()
 
     def _metadata(
@@ -208,20 +208,26 @@ class CallRecord:
         return found
 
     def _redacted(self, text: str) -> str:
-        redact = self.options.redact
-        if redact is not None:
-            try:
-                text = redact(text)
-            except Exception:
-                logger.exception("the redact function failed; the text is not recorded")
-                return _REDACTION_FAILED
-            if not isinstance(text, str):
-                logger.error("the redact function returned %s, not a string", type(text))
-                return _REDACTION_FAILED
-        return text[:MAX_TEXT]
+        return redacted(self.options.redact, text)
 
 
-def _describe(error: BaseException) -> str:
+def redacted(redact: Redact | None, text: str) -> str:
+    """`text` through `redact` and cut to the record limit; a placeholder (and a logged
+    error) when the redactor fails, so unredacted text is never recorded."""
+    if redact is not None:
+        try:
+            text = redact(text)
+        except Exception:
+            logger.exception("the redact function failed; the text is not recorded")
+            return _REDACTION_FAILED
+        if not isinstance(text, str):
+            logger.error("the redact function returned %s, not a string", type(text))
+            return _REDACTION_FAILED
+    return text[:MAX_TEXT]
+
+
+def describe(error: BaseException) -> str:
+    """`Type: message` of an exception (just `Type` without a message)."""
     message = str(error)
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 

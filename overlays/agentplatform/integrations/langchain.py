@@ -40,8 +40,7 @@ from ._langchain_runs import (
     session_from,
     span_of,
 )
-from ._provider import MAX_TEXT
-from ._record import CallRecord, Options
+from ._record import CallRecord, Options, describe, redacted
 from ._requires import require
 from ._setup import InstrumentOptions, checked_options
 from ._sink import logger
@@ -183,14 +182,7 @@ class AgentPlatformCallbackHandler(BaseCallbackHandler):
             text = json.dumps(summarize(value), default=str, ensure_ascii=False)
         except (TypeError, ValueError):
             text = repr(value)
-        redact = self._options.redact
-        if redact is not None:
-            try:
-                text = redact(text)
-            except Exception:
-                logger.exception("the redact function failed; the text is not recorded")
-                return "[redaction failed]"
-        return str(text)[:MAX_TEXT]
+        return redacted(self._options.redact, text)
 
     def _close(self, run_id: UUID) -> tuple[_Run | None, float]:
         with self._lock:
@@ -205,17 +197,12 @@ class AgentPlatformCallbackHandler(BaseCallbackHandler):
         if run.record is not None:
             run.record.finish(error=error)
             return
-        message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-        redact = self._options.redact
-        try:
-            message = redact(message) if redact is not None else message
-        except Exception:
-            message = type(error).__name__
+        message = redacted(self._options.redact, describe(error))
         self._event(
             run,
             "error",
             run_id,
-            error=message[:MAX_TEXT],
+            error=message,
             error_type=type(error).__name__,
             latency_ms=elapsed,
         )
