@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatResult
 from langchain_core.runnables import RunnableLambda
 from langchain_core.tools import tool
+from opentelemetry.sdk.trace import TracerProvider
 
 from .conftest import Records, async_records
 
@@ -79,6 +80,7 @@ def test_a_chat_model_run_is_one_llm_event(
     assert meta["provider"] == "langchain" and meta["operation"] == "llm"
     assert meta["request_model"] == "GenericFakeChatModel"
     assert event["span_id"] == meta["run_id"].replace("-", "")[16:]
+    assert event["trace_id"] == meta["run_id"].replace("-", "")  # a root run: its own trace
 
 
 def test_a_chain_is_a_task_with_its_llm_run_as_a_child(
@@ -119,6 +121,7 @@ def test_a_tool_run_is_one_tool_call(
     attributes = event["attributes"]
     assert attributes["tool"] == "add" and attributes["output"] == "5"
     assert attributes["input"] == '{"a": 2, "b": 3}'
+    assert event["session_id"] == attributes["run_id"].replace("-", "")  # the root run's id
 
 
 def test_failures_are_error_events_and_failed_llm_events(
@@ -162,8 +165,11 @@ def test_runs_inside_traced_share_its_trace(
 ) -> None:
     with traced() as context:
         model().invoke("hi", config={"callbacks": [handler]})
-    (event,) = records(1)
-    assert event["trace_id"] == context.trace_id
+    with TracerProvider().get_tracer("test").start_as_current_span("request") as span:
+        model().invoke("hi", config={"callbacks": [handler]})
+    inside, under_otel = records(2)
+    assert inside["trace_id"] == context.trace_id
+    assert under_otel["trace_id"] == format(span.get_span_context().trace_id, "032x")
 
 
 def test_capture_off_and_redaction(client: ap.Client, records: Records) -> None:
