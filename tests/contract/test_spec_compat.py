@@ -49,6 +49,11 @@ def _request_field_made_required(spec: dict[str, Any]) -> None:
     memory["required"].append("scope")
 
 
+def _operation_renamed_and_one_removed(spec: dict[str, Any]) -> None:
+    spec["paths"]["/v1/health"]["get"]["operationId"] = "checkHealth"
+    del spec["paths"]["/v1/memories"]["get"]
+
+
 def _compatible_additions(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
     schemas["MemoryCreate"]["properties"]["note"] = {"type": "string"}
@@ -59,6 +64,7 @@ def _compatible_additions(spec: dict[str, Any]) -> None:
 CHANGES = {
     "response_field_made_optional": _response_field_made_optional,
     "request_field_made_required": _request_field_made_required,
+    "operations_renamed_and_removed": _operation_renamed_and_one_removed,
     "compatible_additions": _compatible_additions,
 }
 # Optic's run time grows with the number of operations, so the changed copies keep only
@@ -140,6 +146,26 @@ def test_a_new_required_request_field_is_caught(runs: dict[str, Run]) -> None:
     assert "required" in run.stderr
 
 
+def test_a_renamed_operation_id_is_caught_and_a_removal_is_one_line(
+    runs: dict[str, Run],
+) -> None:
+    """Optic sees no change in the rename, but `agentplatform_api.api.health.get_health`
+    would vanish; a removed operation is one line, not one per response and field."""
+    run = runs["operations_renamed_and_removed"]
+    assert run.returncode == 1, run.stdout + run.stderr
+    removal, rename = _listed(run)
+    assert removal.startswith("GET /v1/memories: [prevent operation removal] cannot remove")
+    assert rename == (
+        "GET /v1/health: [keep generated function names] operationId getHealth renamed to "
+        "checkHealth: `import agentplatform_api.api.health.get_health` fails"
+    )
+    assert "2 breaking change(s)" in run.stderr
+
+
+def _listed(run: Run) -> list[str]:
+    return [line[4:] for line in run.stderr.splitlines() if line.startswith("  - ")]
+
+
 def test_compatible_additions_pass(runs: dict[str, Run]) -> None:
     run = runs["compatible_additions"]
     assert run.returncode == 0, run.stdout + run.stderr
@@ -174,17 +200,135 @@ def test_a_released_spec_exists_for_the_current_major() -> None:
     assert yaml.safe_load(newest.path.read_text())["info"]["version"] == newest.label
 
 
-def test_optic_output_is_read_into_changes() -> None:
-    assert spec_compat._breaking_lines("Operations: No operations changed\n") == []
-    lines = spec_compat._breaking_lines(
-        "x POST /v1/memories: \n"
-        "        x [prevent changing request property to required] cannot make a request "
-        "property required. This is a breaking change.\n"
-    )
-    assert lines == [
-        "POST /v1/memories: [prevent changing request property to required] cannot make "
-        "a request property required. This is a breaking change."
+# An excerpt of Optic's report: a removed operation with its removed responses and
+# fields, a field removed with its own fields, and a shared schema's field made
+# optional at two operations.
+OPTIC_REPORT = """\
+x Agent Platform API openapi-1.0.0.yaml
+Operations: 3 operations changed, 1 removed
+
+x GET /v1/entities: removed
+
+  x [prevent operation removal] cannot remove an operation. This is a breaking change.
+  at openapi-1.0.0.yaml:236:7273
+
+  - response 200:
+    x [prevent response status code removal] must not remove response status code 200. \
+This is a breaking change.
+    at openapi-1.0.0.yaml:255:7855
+
+    - body application/json:
+      - property /schema/properties/data:
+
+        x [prevent removing response property] cannot remove response property 'data'. \
+This is a breaking change.
+        at openapi-1.0.0.yaml:920:25394
+
+✔ POST /v1/entities:
+  - request:
+    - body application/json:
+      - property /schema/properties/embedding: changed
+x GET /v1/memories:
+  - response 200:
+    - body application/json:
+      - property /schema/properties/data: removed
+
+        x [prevent removing response property] cannot remove response property 'data'. \
+This is a breaking change.
+        at openapi-1.0.0.yaml:1300:40000
+
+      - property /schema/properties/data/items/properties/key: removed
+
+        x [prevent removing response property] cannot remove response property 'key'. \
+This is a breaking change.
+        at openapi-1.0.0.yaml:1310:40100
+
+  - response 400:
+    - body application/problem+json:
+      - property /schema/properties/code: changed
+
+        x [prevent making response property optional] cannot make required response \
+property 'code' optional. This is a breaking change.
+        at openapi.yaml:592:16908
+        x [prevent changing response property type] cannot change the type of 'code'. \
+This is a breaking change.
+        at openapi.yaml:593:16950
+
+x GET /v1/health:
+  - response 400:
+    - body application/problem+json:
+      - property /schema/properties/code: changed
+
+        x [prevent making response property optional] cannot make required response \
+property 'code' optional. This is a breaking change.
+        at openapi.yaml:592:16908
+"""
+
+
+def test_optic_output_is_one_line_per_distinct_break() -> None:
+    assert spec_compat.parse_optic("Operations: No operations changed\n") == []
+    assert spec_compat.summarize(spec_compat.parse_optic(OPTIC_REPORT)) == [
+        "GET /v1/entities: [prevent operation removal] cannot remove an operation. "
+        "(openapi-1.0.0.yaml:236)",
+        "GET /v1/memories: [prevent removing response property] cannot remove response "
+        "property 'data'. (openapi-1.0.0.yaml:1300)",
+        "GET /v1/memories, GET /v1/health: [prevent making response property optional] "
+        "cannot make required response property 'code' optional. (openapi.yaml:592)",
+        "GET /v1/memories: [prevent changing response property type] cannot change the "
+        "type of 'code'. (openapi.yaml:593)",
     ]
+
+
+def test_a_break_at_many_operations_names_a_few() -> None:
+    breaks = [
+        spec_compat.Break(f"GET /v1/p{n}", "rule", "message", "openapi.yaml:9") for n in range(5)
+    ]
+    breaks.append(spec_compat.Break("", "rule", "elsewhere"))
+    assert spec_compat.summarize(breaks) == [
+        "GET /v1/p0, GET /v1/p1, GET /v1/p2 and 2 more: [rule] message (openapi.yaml:9)",
+        "[rule] elsewhere",
+    ]
+
+
+def _spec_with(**operations: dict[str, Any]) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for name, operation in operations.items():
+        paths.setdefault(f"/v1/{name}", {})["get"] = operation
+    return {"paths": paths}
+
+
+def test_generated_names_must_not_move_or_vanish() -> None:
+    health = {"operationId": "getHealth", "tags": ["health"]}
+    memories = {"operationId": "listMemories", "tags": ["memory"]}
+    released = _spec_with(health=health, memories=memories, gone={"operationId": "goneOp"})
+    same = _spec_with(health=dict(health, summary="changed"), memories=memories)
+    assert spec_compat.name_breaks(released, same) == []  # `gone` is Optic's to report
+    changed = _spec_with(
+        health={"tags": ["health"]}, memories=dict(memories, tags=["memories", "memory"])
+    )
+    assert [(b.where, b.message) for b in spec_compat.name_breaks(released, changed)] == [
+        (
+            "GET /v1/health",
+            "operationId getHealth removed: `import agentplatform_api.api.health.get_health` fails",
+        ),
+        (
+            "GET /v1/memories",
+            "first tag changed: `import agentplatform_api.api.memory.list_memories` fails",
+        ),
+    ]
+    assert spec_compat.generated_module({"operationId": "listApiKeys"}) == (
+        "agentplatform_api.api.default.list_api_keys"
+    )
+    assert spec_compat.generated_module({"tags": ["api-keys"]}) is None
+
+
+def test_every_operation_maps_to_its_generated_module() -> None:
+    document = yaml.safe_load(SPEC.read_text())
+    for where, operation in spec_compat._operations(document).items():
+        module = spec_compat.generated_module(operation)
+        assert module is not None, where
+        relative = Path(*module.split(".")).with_suffix(".py")
+        assert (ROOT / "generated" / relative).is_file(), (where, module)
 
 
 @pytest.mark.parametrize(("exit_code", "output"), [(1, "Error: cannot parse"), (0, "x [r] m")])
