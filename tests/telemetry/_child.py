@@ -5,7 +5,7 @@
     python _child.py deliver <spool_dir> <stats_file> sync|async
 
 The base URL and key come from AGENTPLATFORM_BASE_URL / AGENTPLATFORM_API_KEY. "crash"
-ends the process with `os._exit` (no exit hook, no flush) once a flush was tried;
+ends the process with `os._exit` (no exit hook, no flush) once a batch request failed;
 "exit" returns normally, so the exit hook flushes and leaves the rest in the spool.
 "burst" tracks `count` records (and a tenth as many agent events) as fast as it can,
 writes their ids, prints "ready" and waits to be killed (by SIGKILL, from the test).
@@ -49,7 +49,9 @@ def enqueue_sync(spool_dir: str, count: int, ids_file: Path, how: str) -> None:
     ids.append(client.events.buffered.ingest(agent_id="a", session_id="s", type="custom"))
     ids_file.write_text(json.dumps(ids))
     if how == "crash":
-        client.telemetry.flush(timeout=0.2)
+        deadline = time.monotonic() + 30  # until a request failed: the exporter is mid-batch
+        while client.telemetry.stats().retries == 0 and time.monotonic() < deadline:
+            client.telemetry.flush(timeout=0.05)
         os._exit(CRASH_STATUS)
 
 
@@ -58,7 +60,9 @@ async def enqueue_async(spool_dir: str, count: int, how: str) -> list[Any]:
     ids: list[Any] = [await client.telemetry.track(event(i)) for i in range(count)]
     ids.append(await client.events.buffered.ingest(agent_id="a", session_id="s", type="custom"))
     if how == "crash":
-        await client.telemetry.flush(timeout=0.2)
+        deadline = time.monotonic() + 30  # until a request failed: the exporter is mid-batch
+        while client.telemetry.stats().retries == 0 and time.monotonic() < deadline:
+            await client.telemetry.flush(timeout=0.05)
     return ids
 
 

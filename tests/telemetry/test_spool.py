@@ -23,7 +23,7 @@ def item(n: int = 0, **extra: object) -> _records.Item:
 
 def spool(root: Path, max_bytes: int = 1 << 20, **options: object) -> Spool:
     opened = Spool(root, "telemetry", max_bytes, defaults={"service_name": "svc"}, **options)  # type: ignore[arg-type]
-    opened.open(1)
+    opened.open()
     return opened
 
 
@@ -115,11 +115,11 @@ def test_an_ended_writers_segment_is_adopted_from_its_log(tmp_path: Path) -> Non
     writer.release()  # the process ends: its locks go
 
     successor = Spool(tmp_path, "telemetry", 1 << 20)
-    (adopted,) = successor.find_orphans()
+    (adopted,) = successor.find_orphans(set())
     assert not adopted.own and adopted.sealed and adopted.total == 3
     assert adopted.committed == read.end and adopted.intent == (read.end, segment.end, key)
     assert adopted.batch_key(read.end, segment.end) == key, "keys differ between processes"
-    assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans() == [], "adopted twice"
+    assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans(set()) == [], "adopted twice"
     adopted.commit(adopted.end)
     adopted.delete()
     assert list((tmp_path / "telemetry").iterdir()) == []
@@ -138,7 +138,7 @@ def test_settled_orphans_logs_and_temporaries_are_cleared(tmp_path: Path) -> Non
     os.utime(stale, (time.time() - 3600, time.time() - 3600))
     fresh = directory / ".tmp-0002.spool"
     fresh.write_text("being written")
-    assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans() == []
+    assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans(set()) == []
     assert sorted(p.name for p in directory.iterdir()) == [".tmp-0002.spool"]
 
 
@@ -150,7 +150,7 @@ def test_unreadable_files_are_set_aside(tmp_path: Path, caplog: pytest.LogCaptur
     (directory / "0003-nohead.spool").write_bytes(b"\x00\x01")
     (directory / "0004-bad.jsonl").write_text('{"spool": 1, "idempotency_key": "k", "count": 0}\n')
     with caplog.at_level(logging.WARNING, logger="agentplatform.telemetry"):
-        assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans() == []
+        assert Spool(tmp_path, "telemetry", 1 << 20).find_orphans(set()) == []
     assert sorted(p.name for p in directory.glob("*.corrupt")) == [
         "0001-bad.corrupt",
         "0002-foreign.corrupt",
@@ -168,7 +168,7 @@ def test_a_first_format_file_is_adopted_as_one_batch_under_its_key(tmp_path: Pat
     (directory / "0001-1-000001.jsonl").write_bytes(
         b"\n".join([json.dumps(header).encode(), *lines]) + b"\n"
     )
-    (adopted,) = Spool(tmp_path, "telemetry", 1 << 20).find_orphans()
+    (adopted,) = Spool(tmp_path, "telemetry", 1 << 20).find_orphans(set())
     assert adopted.legacy and adopted.total == 2 and adopted.intent is not None
     assert adopted.intent[2] == "old-key"
     assert adopted.read_batch(0, 0, None).lines == lines
@@ -192,7 +192,9 @@ def test_a_full_spool_refuses_frames_and_recycles_a_settled_segment(tmp_path: Pa
 def opened_size(root: Path) -> int:
     """The size of a fresh segment (its header)."""
     probe = spool(root / "probe")
-    size = probe.used_bytes
+    frame = _frames.pack(item(0), {})
+    probe.append(frame, 1)
+    size = probe.used_bytes - len(frame)
     probe.release()
     return size
 
@@ -203,7 +205,7 @@ def test_drop_oldest_deletes_the_oldest_segment_not_being_sent(tmp_path: Path) -
     write(opened, 8)
     first, second = opened.segments[0], opened.segments[1]
     first.taken = first.done + 1  # a batch of it is being sent
-    lost = opened.drop_oldest(9)
+    lost = opened.drop_oldest()
     assert lost == second.total and second not in opened.segments and first in opened.segments
     assert not second.path.exists()
     opened.release()
@@ -231,8 +233,8 @@ def test_fsync_flushes_frames_logs_and_new_names(
     monkeypatch.setattr(_segment, "datasync", lambda fd: synced.append("data"))
     monkeypatch.setattr(_segment, "sync_directory", lambda path: synced.append("dir"))
     opened = spool(tmp_path, fsync=True)
-    assert synced == ["data", "dir"]
-    write(opened, 2)
+    assert synced == []
+    write(opened, 2)  # a new segment (its header, its name), then each frame
     segment = opened.segments[0]
     segment.commit(segment.end)
     assert synced == ["data", "dir", "data", "data", "data"]

@@ -325,8 +325,10 @@ class Exporter(Pipeline):
 
     def _scan(self, spool: Spool) -> None:
         """Adopt the segments that ended processes left (file I/O, off the lock)."""
+        with self._lock:
+            held = spool.held()
         try:
-            found = spool.find_orphans()
+            found = spool.find_orphans(held)
         except OSError as exc:
             logger.warning("telemetry spool %s cannot be listed (%s)", spool.directory, exc)
             found = []
@@ -403,12 +405,12 @@ class Exporter(Pipeline):
             spool = self._spool if self._durable else None
         fresh = spool is None
         if spool is None:
-            spool = self._new_spool(0)
+            spool = self._new_spool()
             if spool is None:
                 return 0
         kept = 0
         try:
-            with self._lock:
+            with self._lock:  # positions 0: these are older than any record to come
                 for frame in frames:
                     if not spool.append(frame, 0):
                         break

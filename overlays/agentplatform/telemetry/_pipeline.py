@@ -101,6 +101,7 @@ class Pipeline:
         self._warned_closed = False
         self._atexit = False
         self._detached = False
+        self._companion: Pipeline | None = None
         _live.add(self)
 
     def _new_locks(self) -> None:
@@ -172,7 +173,7 @@ class Pipeline:
     def _spool_overflow(self, spool: Spool, frame: bytes, pos: int, may_block: bool) -> bool:
         """Called with the lock held and the spool full: apply the overflow policy."""
         if self._policy == "drop_oldest":
-            while lost := spool.drop_oldest(pos):
+            while (lost := spool.drop_oldest()) >= 0:
                 self._dropped += lost
                 if self._flush_waiters:
                     self._progress.notify_all()
@@ -232,6 +233,9 @@ class Pipeline:
             return False
         self._open_spool()
         self.start()
+        companion = self._companion
+        if companion is not None and self._spool is not None:
+            companion.start()  # so it sends what ended processes left in its channel
         return True
 
     def _make_room(self, may_block: bool) -> bool:
@@ -343,13 +347,13 @@ class Pipeline:
         with self._start_lock:
             if self._spool_tried:
                 return
-            spool = self._new_spool(self._next_pos + 1)
+            spool = self._new_spool()
             if spool is not None:
                 with self._lock:
                     self._spool, self._durable = spool, True
             self._spool_tried = True
 
-    def _new_spool(self, next_pos: int) -> Spool | None:
+    def _new_spool(self) -> Spool | None:
         """A spool of this process in `spool_dir` (None, with a warning, if unusable)."""
         config = self.config
         if config.spool_dir is None:
@@ -362,7 +366,7 @@ class Pipeline:
             defaults=self._defaults,
         )
         try:
-            spool.open(next_pos)
+            spool.open()
         except OSError as exc:
             logger.warning(
                 "telemetry spool %s is unusable (%s); records are kept in memory only",

@@ -71,10 +71,12 @@ class Spool:
 
     # ------------------------------------------------------------------ producers
 
-    def open(self, next_pos: int) -> None:
-        """Create the directory and this process's first segment; raises OSError."""
+    def open(self) -> None:
+        """Create the directory (this process's first segment comes with its first
+        record); raises OSError if it cannot be written."""
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._new_active(next_pos)
+        if not os.access(self.directory, os.W_OK | os.X_OK):
+            raise PermissionError(f"{self.directory} is not writable")
 
     def append(self, frame: bytes, pos: int) -> bool:
         """Write the frame of the record at position `pos`; False when there is no room.
@@ -94,7 +96,7 @@ class Spool:
     def _append_slowly(self, frame: bytes, pos: int) -> bool:
         """`append` when the spool is full or the active segment must rotate."""
         size = len(frame)
-        if self.used_bytes + size > self.max_bytes and not self._recycle(pos, size):
+        if self.used_bytes + size > self.max_bytes and not self._recycle(size):
             return False
         active = self.active
         if active is None or (active.total and active.end + size > self.segment_limit):
@@ -107,14 +109,14 @@ class Spool:
         """Whether a frame of `size` bytes fits now."""
         return self.used_bytes + size <= self.max_bytes
 
-    def drop_oldest(self, pos: int) -> int:
+    def drop_oldest(self) -> int:
         """Make room by deleting the oldest segment that is not being sent; the number of
-        unsettled records it held (0 when no segment could go)."""
+        unsettled records it held (-1 when no segment could go)."""
         for segment in self.segments:
             if segment.taken == segment.done:
                 break
         else:
-            return 0
+            return -1
         lost = segment.total - segment.done
         self._remove(segment)
         segment.delete()
@@ -126,7 +128,6 @@ class Spool:
         )
         if segment is self.active:
             self.active = None
-            self._new_active(pos)
         return lost
 
     def _rotate(self, pos: int) -> Segment:
@@ -138,15 +139,15 @@ class Spool:
                 old.delete()
         return self._new_active(pos)
 
-    def _recycle(self, pos: int, size: int) -> bool:
-        """The spool is full: if the active segment is all settled, start it afresh."""
+    def _recycle(self, size: int) -> bool:
+        """The spool is full: if the active segment is all settled, delete it (the next
+        frame starts a new one)."""
         active = self.active
         if active is None or not active.total or active.done != active.total:
             return False
         self._remove(active)
         active.delete()
         self.active = None
-        self._new_active(pos)
         return self.has_room(size)
 
     def _new_active(self, pos: int) -> Segment:
@@ -203,13 +204,15 @@ class Spool:
             self.segments.remove(segment)
             self.used_bytes = max(0, self.used_bytes - segment.size)
 
-    def find_orphans(self) -> list[Segment]:
-        """Adopt the segments (and first-format files) of ended processes, oldest first.
+    def held(self) -> set[str]:
+        """Names of the segment files this process holds (call under the lock)."""
+        return {segment.path.name for segment in self.segments}
 
-        File I/O only: the caller adds them with `add_adopted` under its lock.
-        Unreadable files are renamed `*.corrupt`; settled ones are deleted."""
+    def find_orphans(self, held: set[str]) -> list[Segment]:
+        """Adopt the segments (and first-format files) of ended processes, oldest first,
+        skipping the `held` ones. File I/O only: the caller adds them with `add_adopted`
+        under its lock. Unreadable files are renamed `*.corrupt`; settled ones deleted."""
         self.scanned_at = time.monotonic()
-        held = {segment.path.name for segment in self.segments}
         found = []
         for path in sorted(self.directory.iterdir()):
             if path.name.startswith(".") or path.name in held:

@@ -16,6 +16,7 @@ from ._async import AsyncPipeline
 from ._batch import EVENTS, TELEMETRY
 from ._builder import LlmEvent, TelemetryEventBuilder
 from ._config import TelemetryConfig
+from ._kafka import KafkaProducer, kafka_senders
 from ._monitor import P, R, monitor
 from ._records import Payload
 from ._sender import AsyncHttpBatchSender, HttpBatchSender
@@ -198,17 +199,26 @@ class Telemetry(_TelemetryBase):
         self,
         run: Callable[[Call[BatchResult]], BatchResult],
         config: TelemetryConfig | None = None,
+        *,
+        tenant_id: str | None = None,
+        workspace_id: str | None = None,
     ) -> None:
         self.config = config = _config(config)
-        self._records, self._events = (
-            SyncPipeline(
-                channel,
-                config,
-                HttpBatchSender(channel, run, compress=config.compress),
-                sampled=channel is TELEMETRY,
-            )
+        senders: tuple[Any, Any] = tuple(  # type: ignore[assignment]
+            HttpBatchSender(channel, run, compress=config.compress)
             for channel in (TELEMETRY, EVENTS)
         )
+        self._kafka: KafkaProducer | None = None
+        if config.kafka is not None:
+            self._kafka, *kafka = kafka_senders(
+                config.kafka, tenant_id=tenant_id, workspace_id=workspace_id, asynchronous=False
+            )
+            senders = (kafka[0], kafka[1])
+        self._records, self._events = (
+            SyncPipeline(channel, config, sender, sampled=channel is TELEMETRY)
+            for channel, sender in zip((TELEMETRY, EVENTS), senders, strict=True)
+        )
+        _companions(self._records, self._events)
         weakref.finalize(self, _detach, self._records, self._events)
 
     def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
@@ -283,7 +293,10 @@ class Telemetry(_TelemetryBase):
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = _Deadline(timeout)
         done = self._records.close(deadline.remaining())
-        return self._events.close(deadline.remaining()) and done
+        done = self._events.close(deadline.remaining()) and done
+        if self._kafka is not None:
+            self._kafka.close(deadline.remaining())
+        return done
 
 
 class AsyncTelemetry(_TelemetryBase):
@@ -300,17 +313,26 @@ class AsyncTelemetry(_TelemetryBase):
         self,
         run: Callable[[Call[BatchResult]], Awaitable[BatchResult]],
         config: TelemetryConfig | None = None,
+        *,
+        tenant_id: str | None = None,
+        workspace_id: str | None = None,
     ) -> None:
         self.config = config = _config(config)
-        self._records, self._events = (
-            AsyncPipeline(
-                channel,
-                config,
-                AsyncHttpBatchSender(channel, run, compress=config.compress),
-                sampled=channel is TELEMETRY,
-            )
+        senders: tuple[Any, Any] = tuple(  # type: ignore[assignment]
+            AsyncHttpBatchSender(channel, run, compress=config.compress)
             for channel in (TELEMETRY, EVENTS)
         )
+        self._kafka: KafkaProducer | None = None
+        if config.kafka is not None:
+            self._kafka, *kafka = kafka_senders(
+                config.kafka, tenant_id=tenant_id, workspace_id=workspace_id, asynchronous=True
+            )
+            senders = (kafka[0], kafka[1])
+        self._records, self._events = (
+            AsyncPipeline(channel, config, sender, sampled=channel is TELEMETRY)
+            for channel, sender in zip((TELEMETRY, EVENTS), senders, strict=True)
+        )
+        _companions(self._records, self._events)
         weakref.finalize(self, _detach, self._records, self._events)
 
     async def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
@@ -386,7 +408,20 @@ class AsyncTelemetry(_TelemetryBase):
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = _Deadline(timeout)
         done = await self._records.aclose(deadline.remaining())
-        return await self._events.aclose(deadline.remaining()) and done
+        done = await self._events.aclose(deadline.remaining()) and done
+        if self._kafka is not None:
+            import asyncio
+
+            await asyncio.to_thread(self._kafka.close, deadline.remaining())
+        return done
+
+
+def _companions(
+    records: SyncPipeline | AsyncPipeline, events: SyncPipeline | AsyncPipeline
+) -> None:
+    """With a spool, starting one channel's exporter starts the other's, so that what an
+    ended process left in either is sent by the next process to record anything."""
+    records._companion, events._companion = events, records
 
 
 def _detach(*pipelines: SyncPipeline | AsyncPipeline) -> None:
