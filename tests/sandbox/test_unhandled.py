@@ -11,10 +11,15 @@ import textwrap
 from pathlib import Path
 
 import agentplatform_sandbox
+import httpx
+import pytest
 import yaml
 from agentplatform_sandbox import SandboxApp
 from agentplatform_sandbox.app import unhandled_operations
+from agentplatform_sandbox.domains import HANDLERS
 from agentplatform_sandbox.spec import load_spec
+
+from .helpers import assert_problem
 
 NEW_PATH = "/v1/entities/{entity_id}/history"
 
@@ -41,6 +46,20 @@ _SCRIPT = textwrap.dedent(
 def test_every_operation_of_the_spec_has_a_handler_today() -> None:
     assert unhandled_operations() == ()
     assert SandboxApp().unhandled == ()
+
+
+def test_an_operation_whose_handler_is_missing_answers_501(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delitem(HANDLERS, "storeMemory")
+    with caplog.at_level("WARNING", logger="agentplatform_sandbox"):
+        assert SandboxApp().unhandled == ("storeMemory",)
+    assert "without a handler answer 501: storeMemory" in caplog.text
+    bad = client.post("/v1/memories", json={"user_id": "u"})
+    assert_problem(bad, 422)  # the request is still checked against the spec first
+    response = client.post("/v1/memories", json={"user_id": "u", "key": "k", "value": "v"})
+    assert "storeMemory" in assert_problem(response, 501, "not_implemented")["detail"]
+    assert client.get("/v1/memories").status_code == 200
 
 
 def _spec_with_a_new_operation() -> str:
