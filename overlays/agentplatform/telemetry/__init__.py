@@ -20,6 +20,7 @@ one idempotency key each, retries transient failures without losing a batch, and
 
 from ._builder import LlmEvent, TelemetryEventBuilder
 from ._config import OverflowPolicy, TelemetryConfig
+from ._kafka_config import KafkaConfig
 from ._monitor import monitor, summarize
 from ._stats import TelemetryStats
 from ._telemetry import AsyncTelemetry, Telemetry
@@ -27,6 +28,7 @@ from ._trace import TraceContext, current_trace_context
 
 __all__ = [
     "AsyncTelemetry",
+    "KafkaConfig",
     "LlmEvent",
     "OverflowPolicy",
     "Telemetry",

@@ -11,6 +11,7 @@ import attrs
 
 from .. import _params
 from ..errors import InvalidParameterError
+from ._kafka_config import KafkaConfig
 
 OverflowPolicy = Literal["drop_newest", "drop_oldest", "block"]
 OVERFLOW_POLICIES: tuple[OverflowPolicy, ...] = ("drop_newest", "drop_oldest", "block")
@@ -93,6 +94,11 @@ class TelemetryConfig:
         on_error: called as `on_error(error, records)` for records the service rejected
             (one call per rejected record) and for batches that failed for good.
         enabled: False turns every buffered call into a no-op.
+        kafka: a `KafkaConfig` to send records and buffered agent events to Apache Kafka
+            instead of the HTTP batch endpoints (`pip install 'agentplatform[kafka]'`).
+            Sampling, the queue, the spool, overflow, callbacks, `flush()` and
+            `close()` work the same; set the client's `tenant_id` (and `workspace_id`)
+            so the messages name them.
     """
 
     service_name: str | None = None
@@ -112,6 +118,7 @@ class TelemetryConfig:
     on_success: SuccessCallback | None = attrs.field(default=None, eq=False)
     on_error: ErrorCallback | None = attrs.field(default=None, eq=False)
     enabled: bool = True
+    kafka: KafkaConfig | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.service_name is not None:
@@ -134,3 +141,7 @@ class TelemetryConfig:
         _check_callback("on_success", self.on_success)
         _check_callback("on_error", self.on_error)
         _params.boolean("enabled", self.enabled)
+        if self.kafka is not None and not isinstance(self.kafka, KafkaConfig):
+            raise InvalidParameterError(
+                "kafka", f"expected a KafkaConfig or None, got {type(self.kafka).__name__}."
+            )
