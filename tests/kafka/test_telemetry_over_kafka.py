@@ -63,7 +63,7 @@ def test_20000_records_arrive_once_each(
     config = TelemetryConfig(kafka=kafka_config(kafka_broker, topics), batch_size=1000)
     with client_for(sandbox, config) as client:
         ids = [client.telemetry.track(event(n)) for n in range(count)]
-        for n in range(100):
+        for _ in range(100):
             client.events.buffered.ingest(agent_id="planner", session_id="s1", type="tool_call")
         assert client.telemetry.flush(WAIT_S)
         stats = client.telemetry.stats()
