@@ -100,3 +100,53 @@ def test_agentplatform_types_star_import_and_unknown_names() -> None:
     assert namespace["Health"] is agentplatform_api.models.Health
     with pytest.raises(AttributeError, match=r"agentplatform\.types"):
         _ = agentplatform.types.NoSuchModel  # type: ignore[attr-defined]
+
+
+CLIENT = "from agentplatform import Client\n"
+BUILT = CLIENT + "client = Client(api_key='k', base_url='http://127.0.0.1:9')\n"
+
+
+def overlay_parts(modules: list[str]) -> set[str]:
+    """The resource and telemetry modules among `modules`."""
+    return {
+        name
+        for name in modules
+        if name.startswith(("agentplatform.resources.", "agentplatform.telemetry"))
+    }
+
+
+@pytest.mark.parametrize("code", [CLIENT, BUILT], ids=["client class", "client built"])
+def test_a_client_loads_no_resource_no_telemetry_and_few_models(code: str) -> None:
+    out = loaded_after(code)
+    assert overlay_parts(out["modules"]) == set()
+    assert models_in(out["modules"]) <= {"health", "health_status", "problem", "field_error"}
+    assert not {"asyncio", "concurrent.futures"} & set(out["modules"])
+
+
+def test_a_resource_loads_its_own_module_on_first_use() -> None:
+    out = loaded_after(
+        BUILT + "out['same'] = client.entities is client.entities\n"
+        "out['type'] = type(client.entities).__name__\n"
+    )
+    assert out["same"] is True
+    assert out["type"] == "Entities"
+    assert overlay_parts(out["modules"]) == {"agentplatform.resources.entities"}
+    assert "entity" in models_in(out["modules"])
+
+
+def test_telemetry_loads_on_first_use() -> None:
+    out = loaded_after(BUILT + "out['kind'] = type(client.telemetry).__name__\n")
+    assert out["kind"] == "Telemetry"
+    assert "agentplatform.telemetry._telemetry" in out["modules"]
+
+
+def test_a_wrong_telemetry_option_fails_at_construction_without_loading_telemetry() -> None:
+    out = loaded_after(
+        CLIENT + "import agentplatform as ap\n"
+        "try:\n"
+        "    Client(api_key='k', base_url='http://127.0.0.1:9', telemetry={'batch_size': 5})\n"
+        "except ap.ConfigurationError as exc:\n"
+        "    out['error'] = str(exc)\n"
+    )
+    assert out["error"] == "telemetry= takes a TelemetryConfig, got dict."
+    assert overlay_parts(out["modules"]) == set()

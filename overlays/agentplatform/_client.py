@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Generic, Self, Unpack
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, Unpack
 
 import httpx
-from agentplatform_api.api.health import get_health
-from agentplatform_api.models import Health
 
 from ._config import Settings
-from ._operation import (
-    Async,
-    Call,
-    M,
-    RawAsync,
-    RawSync,
-    RequestOptions,
-    Resource,
-    Runner,
-    Sync,
-    operation,
-)
+from ._deferred import Deferred
+from ._operation import Async, M, RawAsync, RawSync, Resource, Sync
+from ._resources import Resources
 from ._runners import (
     AsyncCore,
     AsyncRunner,
@@ -41,50 +31,27 @@ from ._setup import (
     wrap_transports,
 )
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
-from .resources.anomalies import Anomalies
-from .resources.api_keys import ApiKeys
-from .resources.chat import Chat
-from .resources.entities import Entities
-from .resources.events import Events
-from .resources.knowledge import Knowledge
-from .resources.memory import MemoryResource
-from .resources.ontology import Ontology
-from .resources.queries import Queries
-from .resources.relations import Relations
-from .resources.research import Research
-from .resources.webhook_endpoints import WebhookEndpoints
-from .telemetry import AsyncTelemetry, Telemetry
+
+if TYPE_CHECKING:
+    from .resources.events import Events
+    from .telemetry import AsyncTelemetry, Telemetry
 
 __all__ = ["AsyncClient", "Client", "ClientOptions", "Resources"]
 
-
-class Resources(Resource[M]):
-    """Every resource of the API, bound to one runner (sync, async, or raw)."""
-
-    def __init__(self, runner: Runner) -> None:
-        super().__init__(runner)
-        self.ontology: Ontology[M] = Ontology(runner)
-        self.entities: Entities[M] = Entities(runner)
-        self.relations: Relations[M] = Relations(runner)
-        self.queries: Queries[M] = Queries(runner)
-        self.events: Events[M] = Events(runner)
-        self.anomalies: Anomalies[M] = Anomalies(runner)
-        self.chat: Chat[M] = Chat(runner)
-        self.knowledge: Knowledge[M] = Knowledge(runner)
-        self.memory: MemoryResource[M] = MemoryResource(runner)
-        self.research: Research[M] = Research(runner)
-        self.api_keys: ApiKeys[M] = ApiKeys(runner)
-        self.webhooks: WebhookEndpoints[M] = WebhookEndpoints(runner)
-
-    @operation
-    def health(self, **options: Unpack[RequestOptions]) -> Call[Health]:
-        """The service's status, version and uptime (needs no permissions)."""
-        return Call(get_health, {}, options)
+T = TypeVar("T")
 
 
 class _ClientBase(Resources[M], Generic[M]):
     _setup: Setup
     _owns_http: bool
+    _owns_telemetry: bool
+    _telemetry: Deferred[Any]
+
+    def _connect(self, attribute: str, resource: Resource[M]) -> None:
+        if attribute == "events":  # buffered events go through the client's telemetry
+            deferred = self._telemetry
+            events: Events[M] = resource  # type: ignore[assignment]
+            events._attach_buffer(lambda: deferred.get()._events)
 
     @property
     def settings(self) -> Settings:
@@ -139,7 +106,7 @@ class Client(_ClientBase[Sync]):
         setup: Setup,
         *,
         owns_http: bool,
-        telemetry: Telemetry | None = None,
+        telemetry: Deferred[Telemetry] | None = None,
     ) -> None:
         self._http = http
         self._setup = setup
@@ -148,10 +115,14 @@ class Client(_ClientBase[Sync]):
         super().__init__(SyncRunner(self._core))
         self._raw: Resources[RawSync] | None = None
         self._owns_telemetry = telemetry is None
-        self.telemetry = (
-            Telemetry(self._runner.run, setup.telemetry) if telemetry is None else telemetry
+        self._telemetry: Deferred[Telemetry] = telemetry or Deferred(
+            _telemetry_builder(self._runner.run, setup)
         )
-        self.events._attach_buffer(self.telemetry._events)
+
+    @property
+    def telemetry(self) -> Telemetry:
+        """LLM events, model calls and data-quality reports, buffered (built on first use)."""
+        return self._telemetry.get()
 
     @property
     def with_raw_response(self) -> Resources[RawSync]:
@@ -171,7 +142,7 @@ class Client(_ClientBase[Sync]):
             self._http,
             with_changes(self._setup, changes),
             owns_http=False,
-            telemetry=self.telemetry,
+            telemetry=self._telemetry,
         )
         return copy
 
@@ -179,7 +150,9 @@ class Client(_ClientBase[Sync]):
         """Flush and stop telemetry (bounded by its `shutdown_timeout`), then close the
         connection pool (unless it belongs to an `http_client` you passed)."""
         if self._owns_telemetry:
-            self.telemetry.close()
+            telemetry = _telemetry_to_close(self._telemetry, self._setup)
+            if telemetry is not None:
+                telemetry.close()
         if self._owns_http:
             self._http.close()
         self._core.closed = True
@@ -226,7 +199,7 @@ class AsyncClient(_ClientBase[Async]):
         setup: Setup,
         *,
         owns_http: bool,
-        telemetry: AsyncTelemetry | None = None,
+        telemetry: Deferred[AsyncTelemetry] | None = None,
     ) -> None:
         self._http = http
         self._setup = setup
@@ -235,10 +208,14 @@ class AsyncClient(_ClientBase[Async]):
         super().__init__(AsyncRunner(self._core))
         self._raw: Resources[RawAsync] | None = None
         self._owns_telemetry = telemetry is None
-        self.telemetry = (
-            AsyncTelemetry(self._runner.run, setup.telemetry) if telemetry is None else telemetry
+        self._telemetry: Deferred[AsyncTelemetry] = telemetry or Deferred(
+            _telemetry_builder(self._runner.run, setup, asynchronous=True)
         )
-        self.events._attach_buffer(self.telemetry._events)
+
+    @property
+    def telemetry(self) -> AsyncTelemetry:
+        """LLM events, model calls and data-quality reports, buffered (built on first use)."""
+        return self._telemetry.get()
 
     @property
     def with_raw_response(self) -> Resources[RawAsync]:
@@ -258,7 +235,7 @@ class AsyncClient(_ClientBase[Async]):
             self._http,
             with_changes(self._setup, changes),
             owns_http=False,
-            telemetry=self.telemetry,
+            telemetry=self._telemetry,
         )
         return copy
 
@@ -266,7 +243,9 @@ class AsyncClient(_ClientBase[Async]):
         """Flush and stop telemetry (bounded by its `shutdown_timeout`), then close the
         connection pool (unless it belongs to an `http_client` you passed)."""
         if self._owns_telemetry:
-            await self.telemetry.close()
+            telemetry = _telemetry_to_close(self._telemetry, self._setup)
+            if telemetry is not None:
+                await telemetry.close()
         if self._owns_http:
             await self._http.aclose()
         self._core.closed = True
@@ -285,3 +264,38 @@ class AsyncClient(_ClientBase[Async]):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def _telemetry_builder(
+    run: Callable[[Any], Any], setup: Setup, *, asynchronous: bool = False
+) -> Callable[[], Any]:
+    """What builds a client's telemetry on first use (importing the pipeline then)."""
+
+    def build() -> Any:
+        from .telemetry import AsyncTelemetry, Telemetry
+
+        kind = AsyncTelemetry if asynchronous else Telemetry
+        return kind(run, setup.telemetry)
+
+    return build
+
+
+def _telemetry_to_close(deferred: Deferred[T], setup: Setup) -> T | None:
+    """The telemetry a closing client must close, or None when there is none to close.
+
+    Telemetry that was never used has nothing queued, so it is not built just to be
+    closed, unless a `TelemetryConfig` was given (its `spool_dir` may hold batches of
+    an earlier run, which closing delivers). Built later, it drops what it is given.
+    """
+    telemetry = deferred.built()
+    if telemetry is None and setup.telemetry is not None:
+        telemetry = deferred.get()
+    if telemetry is None:
+        deferred.close(_detached)
+    return telemetry
+
+
+def _detached(telemetry: Any) -> None:
+    """Make telemetry built after its client closed drop what it is given."""
+    telemetry._records.detach()
+    telemetry._events.detach()

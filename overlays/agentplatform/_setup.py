@@ -5,9 +5,10 @@ from __future__ import annotations
 import inspect
 import re
 import ssl
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import attrs
 import httpx
@@ -27,7 +28,9 @@ from ._runners import Hook, Hooks
 from ._tls import transport_options
 from ._version import __version__
 from .errors import ConfigurationError
-from .telemetry import TelemetryConfig
+
+if TYPE_CHECKING:
+    from .telemetry import TelemetryConfig
 
 USER_AGENT = f"agentplatform-python/{__version__}"
 
@@ -144,9 +147,22 @@ def client_setup(options: ClientOptions, *, async_hooks: bool) -> Setup:
         ),
         transport_options=transport_options(options),
         timeout_configured="timeout" in configured,
-        telemetry=options.get("telemetry"),
+        telemetry=_telemetry_config(options),
         retry_budget=_retry_budget(options),
     )
+
+
+def _telemetry_config(options: ClientOptions) -> TelemetryConfig | None:
+    """Check `telemetry=` now, without importing the telemetry pipeline: an instance of
+    TelemetryConfig exists only once its module is loaded."""
+    config = options.get("telemetry")
+    module = sys.modules.get("agentplatform.telemetry._config")
+    loaded: tuple[type, ...] = () if module is None else (module.TelemetryConfig,)
+    if config is not None and not isinstance(config, loaded):
+        raise ConfigurationError(
+            f"telemetry= takes a TelemetryConfig, got {type(config).__name__}."
+        )
+    return config
 
 
 def _retry_budget(options: ClientOptions) -> RetryBudget | None:

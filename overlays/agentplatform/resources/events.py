@@ -8,7 +8,7 @@ telemetry exporter sends it in a batch (see `agentplatform.telemetry`).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, Unpack, overload
 
 from agentplatform_api.api.events import ingest_event, ingest_event_batch, list_events
@@ -235,7 +235,8 @@ class _Buffered:
     def __get__(self, obj: Any, owner: Any) -> Any:
         if obj is None:
             return self
-        pipeline = getattr(obj, "_buffer", None)
+        source = getattr(obj, "_buffer_source", None)
+        pipeline = None if source is None else source()
         if isinstance(pipeline, SyncPipeline):
             view: Any = BufferedEvents(pipeline)
         elif isinstance(pipeline, AsyncPipeline):
@@ -255,9 +256,10 @@ class Events(Resource[M]):
     buffered = _Buffered()
     """Enqueue events to be sent in batches in the background (see `BufferedEvents`)."""
 
-    def _attach_buffer(self, pipeline: SyncPipeline | AsyncPipeline) -> None:
-        """Connect the client's buffered pipeline for agent events."""
-        self._buffer = pipeline
+    def _attach_buffer(self, source: Callable[[], SyncPipeline | AsyncPipeline]) -> None:
+        """Connect the client's buffered pipeline for agent events (`source` returns it,
+        building the client's telemetry if it is not built yet)."""
+        self._buffer_source = source
 
     @operation
     def ingest(
