@@ -275,7 +275,13 @@ def _telemetry_builder(
         from .telemetry import AsyncTelemetry, Telemetry
 
         kind = AsyncTelemetry if asynchronous else Telemetry
-        return kind(run, setup.telemetry)
+        settings = setup.settings
+        return kind(
+            run,
+            setup.telemetry,
+            tenant_id=settings.tenant_id,
+            workspace_id=settings.workspace_id,
+        )
 
     return build
 

@@ -110,6 +110,14 @@ def test_the_tenant_and_workspace_travel_in_the_headers(
     with client_for(sandbox, config, tenant_id="tenant_default", workspace_id="ws_1") as client:
         record_id = client.telemetry.track(event(1))
         assert client.telemetry.flush(WAIT_S)
+        producer = client.telemetry._kafka
+        assert producer is not None
+        assert dict(producer._headers) == {
+            "content-type": b"application/json",
+            "schema-version": b"1.0.0",
+            "tenant-id": b"tenant_default",
+            "workspace-id": b"ws_1",
+        }
     consumer(sandbox).wait_for(1, WAIT_S)
     assert sandbox.state.tenant("tenant_default").telemetry_ids == {record_id}
 
