@@ -8,13 +8,18 @@
    caller's side is measured: `track` of a built event, `log_model_call`,
    `events.buffered.ingest`, build-and-track, and `await track` on `AsyncClient`;
    next to a naive enqueue (uuid4 + datetime + dict + `queue.Queue.put`) as a ratio.
+   The same with `spool_dir` (each record framed and written to the spool segment
+   before the call returns), and with `fsync=True` (a device flush per record).
 2. Enqueue cost while the exporter is sending to a live sandbox (it shares the GIL).
 3. End to end: records per second from the first `track` until `flush()` returns, with
    every record acknowledged (sync and async clients): into the sandbox (bound by the
    sandbox's own per-record checks) and into a null sink that only counts records
-   (bound by the client: encoding, gzip, HTTP).
+   (bound by the client: encoding, gzip, HTTP), without and with a spool (the exporter
+   then reads every batch back from disk and logs its progress there).
 4. Peak memory (tracemalloc) while --events records flood a --queue slot queue with the
    exporter held, next to the same flood into an unbounded queue.
+5. An outage with a spool: --events / 4 records tracked while the service refuses
+   connections (the exporter is in its retry loop); how fast they reach the disk.
 
 The sandbox and the sink run in child processes (their own GIL); --base-url points the
 sandbox measurements at a running service instead. Run from the
@@ -29,11 +34,14 @@ import datetime
 import gc
 import gzip
 import json
+import logging
 import os
 import queue
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -84,12 +92,29 @@ class HeldSender:
         return BatchResult(accepted=0, duplicates=0, rejected=[])
 
 
-def held_telemetry(queue_size: int) -> tuple[Telemetry, HeldSender]:
+def held_telemetry(
+    queue_size: int, spool_dir: str | None = None, fsync: bool = False
+) -> tuple[Telemetry, HeldSender]:
     sender = HeldSender()
     config = TelemetryConfig(
-        service_name="bench", max_queue_size=queue_size, batch_size=1000, flush_interval=3600
+        service_name="bench",
+        max_queue_size=queue_size,
+        batch_size=1000,
+        flush_interval=3600,
+        spool_dir=spool_dir,
+        fsync=fsync,
     )
     return Telemetry(sender, config), sender
+
+
+@contextmanager
+def scratch() -> Iterator[str]:
+    """A temporary spool directory, removed afterwards."""
+    directory = tempfile.mkdtemp(prefix="bench-spool-")
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def per_call_us(fn: Callable[[int], None], n: int, runs: int) -> float:
@@ -108,12 +133,13 @@ def per_call_us(fn: Callable[[int], None], n: int, runs: int) -> float:
 
 
 def bench_enqueue(n: int, runs: int) -> dict[str, float]:
-    """µs per enqueue with the exporter held."""
+    """µs per enqueue with the exporter held (no spool, then write-through to a spool)."""
     event = sample_event()
     results: dict[str, float] = {}
+    spool: dict[str, Any] = {"dir": None, "fsync": False}
 
     def fresh() -> Telemetry:
-        telemetry, _ = held_telemetry(n + 10)
+        telemetry, _ = held_telemetry(n + 10, spool["dir"], spool["fsync"])
         return telemetry
 
     def track(k: int) -> None:
@@ -121,14 +147,14 @@ def bench_enqueue(n: int, runs: int) -> dict[str, float]:
         put = telemetry.track
         for _ in range(k):
             put(event)
-        telemetry._records._queue.clear()
+        done(telemetry)
 
     def model_call(k: int) -> None:
         telemetry = fresh()
         log = telemetry.log_model_call
         for _ in range(k):
             log("fraud-v3", latency_ms=3.2, input_data={"amount": 12}, prediction={"score": 0.1})
-        telemetry._records._queue.clear()
+        done(telemetry)
 
     def agent_event(k: int) -> None:
         from agentplatform.resources.events import BufferedEvents
@@ -137,7 +163,7 @@ def bench_enqueue(n: int, runs: int) -> dict[str, float]:
         ingest = BufferedEvents(telemetry._events).ingest
         for _ in range(k):
             ingest(agent_id="planner", session_id="s1", type="tool_call")
-        telemetry._events._queue.clear()
+        done(telemetry)
 
     def build_and_track(k: int) -> None:
         telemetry = fresh()
@@ -149,7 +175,7 @@ def bench_enqueue(n: int, runs: int) -> dict[str, float]:
                 .latency(float(i))
                 .build()
             )
-        telemetry._records._queue.clear()
+        done(telemetry)
 
     def async_track(k: int) -> None:
         async def main() -> None:
@@ -159,7 +185,11 @@ def bench_enqueue(n: int, runs: int) -> dict[str, float]:
                 await asyncio.Event().wait()
 
             config = TelemetryConfig(
-                service_name="bench", max_queue_size=k + 10, batch_size=1000, flush_interval=3600
+                service_name="bench",
+                max_queue_size=k + 10,
+                batch_size=1000,
+                flush_interval=3600,
+                spool_dir=spool["dir"],
             )
             telemetry = AsyncTelemetry(never, config)
             put = telemetry.track
@@ -189,8 +219,43 @@ def bench_enqueue(n: int, runs: int) -> dict[str, float]:
     results["events.buffered.ingest(...)"] = per_call_us(agent_event, n // 4, runs)
     results["build + track"] = per_call_us(build_and_track, n // 10, runs)
     results["await track(built event) (async)"] = per_call_us(async_track, n // 4, runs)
+    with scratch() as spool["dir"]:
+        results["spool: track(built event)"] = per_call_us(track, n // 4, runs)
+        results["spool: log_model_call(...)"] = per_call_us(model_call, n // 4, runs)
+        results["spool: events.buffered.ingest(...)"] = per_call_us(agent_event, n // 4, runs)
+        results["spool: await track (async)"] = per_call_us(async_track, n // 4, runs)
+        spool["fsync"] = True
+        results["spool, fsync=True: track"] = per_call_us(track, max(10, n // 2000), 1)
     results["naive: uuid4+datetime+dict+Queue.put"] = per_call_us(naive, n // 4, runs)
     return results
+
+
+def done(telemetry: Telemetry) -> None:
+    """Forget what a held pipeline enqueued (its spool files go with the scratch dir)."""
+    telemetry._records._queue.clear()
+    telemetry._events._queue.clear()
+
+
+def bench_outage_spooling(n: int) -> dict[str, float]:
+    """Records tracked with a spool while the service refuses connections: how fast they
+    reach the disk, and how many are there when the last `track` returns."""
+    event = sample_event()
+    with scratch() as spool_dir:
+        config = TelemetryConfig(
+            service_name="bench", spool_dir=spool_dir, batch_size=100, shutdown_timeout=0.5
+        )
+        closed = f"http://127.0.0.1:{free_port()}"
+        client = ap.Client(base_url=closed, api_key="k", max_retries=0, telemetry=config)
+        client.telemetry.track(event)
+        started = time.perf_counter()
+        for _ in range(n - 1):
+            client.telemetry.track(event)
+        elapsed = time.perf_counter() - started
+        stats = client.telemetry.stats()
+        client.close()  # waits up to shutdown_timeout, then leaves the records spooled
+    if stats.spooled != n:
+        raise SystemExit(f"outage: {stats.spooled} of {n} records on disk")
+    return {"records": n, "on_disk": stats.spooled, "per_s": (n - 1) / elapsed}
 
 
 def bench_live_enqueue(base_url: str, api_key: str, n: int, batch_size: int) -> float:
@@ -208,10 +273,14 @@ def bench_live_enqueue(base_url: str, api_key: str, n: int, batch_size: int) -> 
     return elapsed / n * 1e6
 
 
-def bench_end_to_end(base_url: str, api_key: str, n: int, batch_size: int) -> dict[str, float]:
+def bench_end_to_end(
+    base_url: str, api_key: str, n: int, batch_size: int, spool_dir: str | None = None
+) -> dict[str, float]:
     """Records per second from the first enqueue until all are acknowledged."""
     event = sample_event()
-    config = TelemetryConfig(service_name="bench", batch_size=batch_size, max_queue_size=n + 10)
+    config = TelemetryConfig(
+        service_name="bench", batch_size=batch_size, max_queue_size=n + 10, spool_dir=spool_dir
+    )
     out: dict[str, float] = {}
     with ap.Client(base_url=base_url, api_key=api_key, telemetry=config) as client:
         client.telemetry.track(event)
@@ -361,6 +430,8 @@ def main(argv: list[str] | None = None) -> None:
         serve_sink(args.serve_sink)
         return
 
+    # Held exporters and deliberate outages would log warnings that are not results.
+    logging.getLogger("agentplatform.telemetry").setLevel(logging.ERROR)
     report: dict[str, Any] = {"python": sys.version.split()[0]}
     report["enqueue_us"] = bench_enqueue(args.events, args.runs)
     bounded, dropped = flood_peak_bytes(args.events, args.queue)
@@ -387,6 +458,11 @@ def main(argv: list[str] | None = None) -> None:
         report["null_sink_per_s"] = bench_end_to_end(
             url, args.api_key, args.e2e_events * 4, args.batch_size
         )
+        with scratch() as spool_dir:
+            report["null_sink_spool_per_s"] = bench_end_to_end(
+                url, args.api_key, args.e2e_events * 4, args.batch_size, spool_dir
+            )
+    report["outage"] = bench_outage_spooling(args.events // 4)
 
     if args.json:
         print(json.dumps(report, indent=2))
@@ -394,18 +470,23 @@ def main(argv: list[str] | None = None) -> None:
     enqueue = report["enqueue_us"]
     naive = enqueue["naive: uuid4+datetime+dict+Queue.put"]
     print(f"Python {report['python']}\n")
-    print("Enqueue cost, exporter held (best of runs)")
+    print("Enqueue cost, exporter held (best of runs); spool: written to disk before return")
     for name, value in enqueue.items():
         print(f"  {name:<40} {value:7.2f} µs   {value / naive:5.2f}x naive")
+    with_spool = enqueue["spool: track(built event)"] / enqueue["track(built event)"]
+    print(f"  write-through spool / in-memory queue (track): {with_spool:.2f}x")
     print(f"\nEnqueue cost while exporting to the service: {report['live_enqueue_us']:.2f} µs")
     rates, sink = report["end_to_end_per_s"], report["null_sink_per_s"]
+    spooled = report["null_sink_spool_per_s"]
     print(
         f"\nEnd to end, batch {args.batch_size}, every record acknowledged (records/s):\n"
         f"  {'':<34} {'sync':>10} {'async':>10}\n"
         f"  {f'into the sandbox ({args.e2e_events:,})':<34} "
         f"{rates['sync']:>10,.0f} {rates['async']:>10,.0f}\n"
         f"  {f'into a null sink ({args.e2e_events * 4:,})':<34} "
-        f"{sink['sync']:>10,.0f} {sink['async']:>10,.0f}"
+        f"{sink['sync']:>10,.0f} {sink['async']:>10,.0f}\n"
+        f"  {'  the same through the spool':<34} "
+        f"{spooled['sync']:>10,.0f} {spooled['async']:>10,.0f}"
     )
     flood = report["flood"]
     print(
@@ -413,6 +494,12 @@ def main(argv: list[str] | None = None) -> None:
         f"  queue of {flood['queue']:,}: {flood['peak_bytes_bounded'] / 1e6:7.2f} MB "
         f"({flood['dropped']:,} dropped, counted)\n"
         f"  unbounded:      {flood['peak_bytes_unbounded'] / 1e6:7.2f} MB"
+    )
+    outage = report["outage"]
+    print(
+        f"\nOutage with a spool (connections refused, exporter retrying): "
+        f"{outage['records']:,} records tracked at {outage['per_s']:,.0f}/s, "
+        f"{outage['on_disk']:,} on disk when the last track() returned"
     )
 
 
