@@ -1,8 +1,9 @@
 """Buffered telemetry: LLM events, model calls, data-quality reports and agent events.
 
 Every call below enqueues and returns at once; a background exporter sends gzip batches
-under one idempotency key each, retries transient failures, and with `spool_dir` keeps
-unsent batches on disk so that a crash or an outage loses nothing.
+under one idempotency key each and retries transient failures. With `spool_dir`, each
+record is written to disk before the call returns and sent from there, so a crash or an
+outage loses nothing; the spool files are deleted once everything is acknowledged.
 
 Run against the sandbox:  agentplatform sandbox --port 8080  (in another terminal)
                           AGENTPLATFORM_BASE_URL=http://127.0.0.1:8080 \
@@ -80,7 +81,7 @@ def main() -> None:
             f"batches={stats.batches}"
         )
         print(f"agent events sent: {client.events.buffered.stats().sent}")
-    left = list(spool.glob("*/*.jsonl"))
+    left = [path for path in spool.glob("*/*") if path.is_file()]
     print(f"spool left empty: {not left}")
 
 

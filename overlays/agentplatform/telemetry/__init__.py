@@ -14,8 +14,11 @@ client.close()                                     # flushes (bounded), then sto
 
 Calls enqueue and return; a background exporter (a daemon thread for `Client`, an
 asyncio task for `AsyncClient`, started on the first enqueue) sends gzip batches under
-one idempotency key each, retries transient failures without losing a batch, and, with
-`spool_dir`, keeps unsent batches on disk across restarts. See `TelemetryConfig`.
+one idempotency key each and retries transient failures without losing a batch. With
+`spool_dir`, each record is written to disk before the call returns and the exporter
+sends from there, so a record that was given an id survives a crash of the process
+(with `fsync=True`, a power loss too) and is sent once by the next process on that
+directory. See `TelemetryConfig` for what happens when the queue or spool is full.
 """
 
 from ._builder import LlmEvent, TelemetryEventBuilder

@@ -189,7 +189,8 @@ class Telemetry(_TelemetryBase):
     """`client.telemetry` of `Client`: every call enqueues and returns at once.
 
     A daemon thread, started on the first enqueue, sends the records in batches (see
-    `TelemetryConfig`). `flush()` waits for delivery; `Client.close()` flushes and stops.
+    `TelemetryConfig`); with `spool_dir`, every call writes its record to disk before
+    it returns. `flush()` waits for delivery; `Client.close()` flushes and stops.
     """
 
     _records: SyncPipeline
@@ -222,7 +223,10 @@ class Telemetry(_TelemetryBase):
         weakref.finalize(self, _detach, self._records, self._events)
 
     def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
-        """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped."""
+        """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped.
+
+        With `spool_dir`, the event is on disk when this returns (see `TelemetryConfig`).
+        """
         return self._records.put(self._llm(event))
 
     def log_model_call(
@@ -274,7 +278,7 @@ class Telemetry(_TelemetryBase):
         return self._records.put(payload)
 
     def start(self) -> None:
-        """Start the exporters now, e.g. to send batches a previous process spooled."""
+        """Start the exporters now, e.g. to send records an ended process left in the spool."""
         self._records.start()
         if self.config.spool_dir is not None:
             self._events.start()
@@ -289,7 +293,8 @@ class Telemetry(_TelemetryBase):
 
     def close(self, timeout: float | None = None) -> bool:
         """Flush for up to `timeout` seconds (default `shutdown_timeout`), stop the
-        exporters, and keep what is left in the spool (or drop it). Idempotent."""
+        exporters, and leave what is undelivered in the spool for the next process
+        (without one, drop it). True when nothing was left. Idempotent."""
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = _Deadline(timeout)
         done = self._records.close(deadline.remaining())
@@ -336,7 +341,10 @@ class AsyncTelemetry(_TelemetryBase):
         weakref.finalize(self, _detach, self._records, self._events)
 
     async def track(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
-        """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped."""
+        """Enqueue an LLM event; its `event_id`, or None if sampled out or dropped.
+
+        With `spool_dir`, the event is on disk when this returns (see `TelemetryConfig`).
+        """
         return await self._records.aput(self._llm(event))
 
     def track_nowait(self, event: LlmEvent | TelemetryEventBuilder | LlmEventRecord) -> str | None:
@@ -389,7 +397,7 @@ class AsyncTelemetry(_TelemetryBase):
         return await self._records.aput(payload)
 
     async def start(self) -> None:
-        """Start the exporters now, e.g. to send batches a previous process spooled."""
+        """Start the exporters now, e.g. to send records an ended process left in the spool."""
         self._records.start()
         if self.config.spool_dir is not None:
             self._events.start()
@@ -404,7 +412,8 @@ class AsyncTelemetry(_TelemetryBase):
 
     async def close(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109
         """Flush for up to `timeout` seconds (default `shutdown_timeout`), stop the
-        exporters, and keep what is left in the spool (or drop it). Idempotent."""
+        exporters, and leave what is undelivered in the spool for the next process
+        (without one, drop it). True when nothing was left. Idempotent."""
         timeout = self.config.shutdown_timeout if timeout is None else timeout
         deadline = _Deadline(timeout)
         done = await self._records.aclose(deadline.remaining())
