@@ -37,6 +37,7 @@ from .errors import (
 if TYPE_CHECKING:
     from . import sse, types, webhooks
     from ._client import AsyncClient, Client
+    from ._enums import AnomalyType, DetectionMethod, Severity
     from ._operation import RequestOptions
     from ._retry import RetryBudget
     from .pagination import AsyncPaginator, SyncPaginator
@@ -58,6 +59,9 @@ _LAZY = {
     "Client": "._client",
     "RequestOptions": "._operation",
     "RetryBudget": "._retry",
+    "AnomalyType": "._enums",
+    "DetectionMethod": "._enums",
+    "Severity": "._enums",
     "AsyncPaginator": ".pagination",
     "SyncPaginator": ".pagination",
     "RawResponse": ".raw_response",
@@ -97,6 +101,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AgentPlatformError",
+    "AnomalyType",
     "AsyncChatStream",
     "AsyncClient",
     "AsyncPaginator",
@@ -108,6 +113,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "DetectionMethod",
     "InternalServerError",
     "InvalidParameterError",
     "LlmEvent",
@@ -119,6 +125,7 @@ __all__ = [
     "RequestOptions",
     "ResearchFailedError",
     "RetryBudget",
+    "Severity",
     "StreamError",
     "SyncPaginator",
     "TelemetryConfig",
