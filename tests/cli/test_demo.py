@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import threading
 from typing import Any
 
@@ -30,6 +31,24 @@ STEP_OUTPUT = [
 ]
 
 
+KAFKA_NOTE = (
+    "Skipped the Kafka step: it needs the kafka extra (confluent_kafka is not installed): "
+    "pip install 'agentplatform[kafka]'"
+)
+
+
+@pytest.fixture(autouse=True)
+def _without_kafka(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tour's Kafka step is left out (confluent_kafka hidden) unless a test asks for it."""
+    if "with_kafka" not in request.fixturenames:
+        monkeypatch.setitem(sys.modules, "confluent_kafka", None)
+
+
+@pytest.fixture
+def with_kafka() -> None:
+    """Run the tour's Kafka step (the dev extra installs the kafka extra's packages)."""
+
+
 def sandbox_threads() -> set[str]:
     return {t.name for t in threading.enumerate() if t.name.startswith("sandbox")}
 
@@ -47,7 +66,38 @@ def test_the_tour_in_plain_text(cli: Cli) -> None:
         assert fragment in result.out
     assert "sk_test_sandbox_0000" not in result.out
     assert "\x1b[" not in result.out
+    assert f"All 9 steps ran.\n{KAFKA_NOTE}\n" in result.out  # one line names the extra
+    assert "[10/" not in result.out
     assert sandbox_threads() <= before  # the tour's sandbox is stopped
+
+
+def test_the_kafka_step_finds_a_spike_sent_through_a_broker(cli: Cli, with_kafka: None) -> None:
+    before = sandbox_threads()
+    result = cli("demo", "--plain", "--research-step-s", "0")
+    assert result.code == 0, result.err
+    assert "[10/10] Telemetry through Kafka\n" in result.out
+    assert tour.KAFKA_STEP.why in result.out
+    assert "    config = TelemetryConfig(kafka=KafkaConfig(" in result.out
+    assert "\n300 records consumed from 127.0.0.1:" in result.out
+    kafka_part = result.out.split("[10/10]", 1)[1]
+    assert "critical latency_spike: latency_ms of gpt-4o-mini is" in kafka_part
+    assert "All 10 steps ran.\n" in result.out
+    assert "Skipped the Kafka step" not in result.out
+    assert sandbox_threads() <= before  # both sandboxes and the consumer are stopped
+
+
+def test_the_kafka_step_fails_when_the_platform_consumes_too_little(
+    cli: Cli, with_kafka: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentplatform_sandbox.kafka_ingest import KafkaIngest, KafkaIngestStats
+
+    monkeypatch.setattr(KafkaIngest, "wait_for", lambda self, n, timeout: KafkaIngestStats())
+    result = cli("demo", "--plain", "--research-step-s", "0")
+    assert result.code == 1
+    assert result.err.splitlines()[-1] == (
+        "agentplatform: error: Step 10 (Telemetry through Kafka) failed: "
+        "the platform consumed 0 of 300 records"
+    )
 
 
 def test_the_tour_as_rich_panels_on_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,6 +29,7 @@ class Tour:
     grace: Any = None
     acme: Any = None
     webhook_timeout: float = 10.0
+    kafka_timeout: float = 30.0
 
 
 StepFn = Callable[[ap.Client, Tour], None]
@@ -179,3 +180,35 @@ def webhook(client: ap.Client, tour: Tour) -> None:
         if isinstance(event, EntityDeletedEvent):
             print(f"verified {type(event).__name__}: {event.data.type_} {event.data.entity_id}")
         client.webhooks.delete(endpoint.id)
+
+
+def kafka_telemetry(client: ap.Client, tour: Tour) -> None:
+    """With `TelemetryConfig(kafka=...)` the same `track` goes through Apache Kafka; the
+    platform consumes the topic. Here: a local broker and a second sandbox that reads it."""
+    from agentplatform_sandbox import Sandbox
+    from agentplatform_sandbox.broker import KafkaBroker
+
+    from agentplatform.telemetry import KafkaConfig, TelemetryConfig
+
+    with (
+        KafkaBroker() as broker,
+        Sandbox(
+            kafka_bootstrap=broker.bootstrap_servers, kafka_options={"session_timeout_ms": 2000}
+        ) as platform,
+    ):
+        config = TelemetryConfig(kafka=KafkaConfig(bootstrap_servers=broker.bootstrap_servers))
+        with ap.Client(base_url=platform.url, api_key=platform.api_key, telemetry=config) as kc:
+            for n in range(300):  # steady latencies, then one spike
+                kc.telemetry.track(
+                    TelemetryEventBuilder(service="kafka-bot", model="gpt-4o-mini").latency(
+                        5000 if n == 299 else 400 + n % 5 * 10
+                    )
+                )
+            kc.telemetry.flush()  # every record acknowledged by the broker
+            assert platform.kafka is not None
+            consumed = platform.kafka.wait_for(300, timeout=tour.kafka_timeout)
+            if consumed.ingested < 300:
+                raise TimeoutError(f"the platform consumed {consumed.ingested} of 300 records")
+            print(f"{consumed.ingested} records consumed from {broker.bootstrap_servers}")
+            for anomaly in kc.anomalies.list(anomaly_type="latency_spike", max_items=1):
+                print(f"{anomaly.severity} {anomaly.anomaly_type}: {anomaly.description}")

