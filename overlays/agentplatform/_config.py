@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
@@ -153,7 +152,7 @@ def from_profile(name: str, path: Path) -> Origin:
     return Origin(f"profile {name!r}", f"profile {name!r} of {path}")
 
 
-_TOML_POSITION = re.compile(r"\s*\(at (line \d+, column \d+)\)\s*$")
+_TOML_POSITION = r"\s*\(at (line \d+, column \d+)\)\s*$"  # compiled when first needed
 
 
 def load_profiles(path: Path) -> dict[str, dict[str, Any]]:
@@ -164,14 +163,18 @@ def load_profiles(path: Path) -> dict[str, dict[str, Any]]:
             line and column), or is not made of `[profiles.<name>]` tables.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"Cannot read config file {path}: {exc}") from None
+    import tomllib  # only when there is a file to read
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         reason = str(exc)
-        match = _TOML_POSITION.search(reason)
+        match = re.search(_TOML_POSITION, reason)
         at = f" at {match.group(1)}" if match else ""
         reason = reason[: match.start()] if match else reason
         raise ConfigurationError(

@@ -18,12 +18,12 @@ import httpx
 from ._http import CoreConfig, build_request, connection_error, parse, status_error
 from ._logging import log_request
 from ._operation import Call, PageCall
-from ._progress import PollCall, wait_async, wait_sync
 from .errors import AgentPlatformError, ClientClosedError
-from .pagination import AsyncPaginator, Page, SyncPaginator
-from .raw_response import RawResponse
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the modules of features not every program uses load on first use
+    from ._progress import PollCall
+    from .pagination import AsyncPaginator, Page, SyncPaginator
+    from .raw_response import RawResponse
     from .streaming import StreamCall
 
 T = TypeVar("T")
@@ -172,6 +172,8 @@ class SyncRunner:
 
     def paginate(self, call: PageCall[T]) -> SyncPaginator[T]:
         """A lazy paginator over the list call."""
+        from .pagination import SyncPaginator
+
         return SyncPaginator(self.run, call)
 
     def stream(self, call: StreamCall[S, A]) -> S:
@@ -180,6 +182,8 @@ class SyncRunner:
 
     def wait(self, call: PollCall[T]) -> T:
         """Repeat the call until its result is final."""
+        from ._progress import wait_sync
+
         return wait_sync(self.run, call, _same)
 
 
@@ -195,6 +199,8 @@ class AsyncRunner:
 
     def paginate(self, call: PageCall[T]) -> AsyncPaginator[T]:
         """A lazy paginator over the list call."""
+        from .pagination import AsyncPaginator
+
         return AsyncPaginator(self.run, call)
 
     def stream(self, call: StreamCall[S, A]) -> A:
@@ -203,6 +209,8 @@ class AsyncRunner:
 
     async def wait(self, call: PollCall[T]) -> T:
         """Repeat the call until its result is final."""
+        from ._progress import wait_async
+
         return await wait_async(self.run, call, _same)
 
 
@@ -214,6 +222,8 @@ class RawSyncRunner:
 
     def run(self, call: Call[T]) -> RawResponse[T]:
         """Send and parse, keeping the HTTP details."""
+        from .raw_response import RawResponse
+
         response = self.core.send(call)
         return RawResponse(response, self.core.parse(call, response))
 
@@ -227,6 +237,8 @@ class RawSyncRunner:
 
     def wait(self, call: PollCall[T]) -> RawResponse[T]:
         """Repeat the call until its result is final; the last response, raw."""
+        from ._progress import wait_sync
+
         return wait_sync(self.run, call, _parsed)
 
 
@@ -238,6 +250,8 @@ class RawAsyncRunner:
 
     async def run(self, call: Call[T]) -> RawResponse[T]:
         """Send and parse, keeping the HTTP details."""
+        from .raw_response import RawResponse
+
         response = await self.core.send(call)
         return RawResponse(response, await self.core.parse(call, response))
 
@@ -251,6 +265,8 @@ class RawAsyncRunner:
 
     async def wait(self, call: PollCall[T]) -> RawResponse[T]:
         """Repeat the call until its result is final; the last response, raw."""
+        from ._progress import wait_async
+
         return await wait_async(self.run, call, _parsed)
 
 
