@@ -12,9 +12,16 @@ the machine only ever add time, so the best run is the closest to the import's c
 - client built: the class plus one client constructed (no request sent).
 
 The runs of all packages are interleaved, so a slow moment of the machine hits all.
-`--profile MODULE` prints the modules that cost MODULE's import most (`-X importtime`).
+Every package is imported from bytecode caches, as from an installed wheel: the runs use
+a private `PYTHONPYCACHEPREFIX`, filled by one untimed run of each statement (with
+`PYTHONDONTWRITEBYTECODE` set, as on some machines, the editable overlay and generated
+code would otherwise be compiled from source at every import, and httpx's would not).
+When valgrind is installed, the instructions of each step of httpx and agentplatform
+are counted too (callgrind, above an empty interpreter's): a ratio that load does not
+move. `--profile CODE` prints the modules that cost CODE's import most (`-X importtime`).
 
-    python bench/bench_import.py [--runs 15] [--profile "from agentplatform import Client"]
+    python bench/bench_import.py [--runs 15] [--no-instructions]
+                                 [--profile "from agentplatform import Client"]
 """
 
 from __future__ import annotations
@@ -23,8 +30,10 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
+import _callgrind
 from _common import ratio
 
 URL = "http://127.0.0.1:9"
@@ -49,9 +58,15 @@ PACKAGES: dict[str, tuple[str, str, str]] = {
 STEPS = ("import X", "client class", "client built")
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTPLATFORM_")}
+def _env(pycache: str | None = None) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AGENTPLATFORM_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env["AGENTPLATFORM_CONFIG_FILE"] = os.devnull + ".absent.toml"
+    if pycache is not None:
+        env["PYTHONPYCACHEPREFIX"] = pycache
     return env
 
 
@@ -61,13 +76,38 @@ def _time(code: str, env: dict[str, str]) -> float:
     return (time.perf_counter() - start) * 1e3
 
 
-def measure(runs: int) -> tuple[float, dict[str, dict[str, float]]]:
-    """(empty interpreter ms, package -> step -> ms above it)."""
-    env = _env()
+Results = dict[str, dict[str, float]]
+
+
+def measure(runs: int, count: bool) -> tuple[float, Results, Results]:
+    """(empty interpreter ms, package -> step -> ms above it, and -> instructions above
+    it for httpx and agentplatform when `count` and valgrind is installed)."""
+    with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        env = _env(pycache)
+        empty, results = _measure(runs, env)
+        counts = _instructions(env) if count and _callgrind.available() else {}
+    return empty, results, counts
+
+
+def _instructions(env: dict[str, str]) -> Results:
+    """Instructions of each step above an empty interpreter's (callgrind; caches warm)."""
+
+    def run(code: str) -> float:
+        return float(_callgrind.instructions([sys.executable, "-c", code], env))
+
+    empty = run("pass")
+    return {
+        name: {step: run(code) - empty for step, code in zip(STEPS, PACKAGES[name], strict=True)}
+        for name in ("httpx", "agentplatform")
+    }
+
+
+def _measure(runs: int, env: dict[str, str]) -> tuple[float, dict[str, dict[str, float]]]:
     installed = {}
     for name, steps in PACKAGES.items():
         try:
-            _time(steps[0], env)
+            for code in steps:  # untimed: fills the bytecode caches
+                _time(code, env)
         except subprocess.CalledProcessError:
             print(f"({name} is not installed: skipped)", file=sys.stderr)
             continue
@@ -89,13 +129,16 @@ def measure(runs: int) -> tuple[float, dict[str, dict[str, float]]]:
 
 def profile(code: str, top: int = 20) -> str:
     """The modules with the largest self time while running `code` (-X importtime)."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", code],
-        check=True,
-        env=_env(),
-        capture_output=True,
-        text=True,
-    )
+    with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
+        env = _env(pycache)
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)  # fills the caches
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     rows = []
     for line in result.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
@@ -116,11 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--profile", metavar="CODE", help="profile one statement instead")
+    parser.add_argument(
+        "--no-instructions", action="store_true", help="skip the callgrind instruction counts"
+    )
     args = parser.parse_args(argv)
     if args.profile:
         print(profile(args.profile))
         return 0
-    empty, results = measure(args.runs)
+    empty, results, counts = measure(args.runs, not args.no_instructions)
     print(
         f"Import time in ms above an empty interpreter ({empty:.1f} ms), "
         f"best of {args.runs} fresh runs each"
@@ -145,6 +191,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"{n} ({'yes' if ours < v else 'NO'})" for n, v in peers.items() if n != "httpx"
             )
         )
+    print()
+    if not counts:
+        print(_callgrind.MISSING if not args.no_instructions else "(instructions not counted)")
+        return 0
+    print("Instructions (callgrind) above an empty interpreter, in millions: the same under load")
+    print(f"{'package':15}" + "".join(f"{step:>14} {'vs httpx':>9}" for step in STEPS))
+    for name, row in counts.items():
+        cells = "".join(
+            f"{row[step] / 1e6:14.1f} {ratio(row[step], counts['httpx'][step]):>9}"
+            for step in STEPS
+        )
+        print(f"{name:15}{cells}")
     return 0
 
 
