@@ -24,11 +24,13 @@ acknowledges it or rejects it for good, so a transient failure never loses it.
 from __future__ import annotations
 
 import logging
+import marshal
 import os
 import random
 import threading
 import time
 import weakref
+import zlib
 from collections import deque
 from collections.abc import Callable
 from typing import Any, Literal
@@ -48,6 +50,9 @@ Step = tuple[Literal["stop", "wait", "send", "scan"], Any]
 Callback = tuple[Callable[..., Any], tuple[Any, ...]]
 
 _FLUSH_POLL_S = 0.05
+_marshal = marshal.dumps
+_frame_head = _frames.HEAD.pack
+_crc32 = zlib.crc32
 
 _live: weakref.WeakSet[Pipeline] = weakref.WeakSet()
 
@@ -143,10 +148,14 @@ class Pipeline:
     def _put_spooled(self, item: Item, may_block: bool) -> str | None:
         """Write the record to the spool before returning (see module doc)."""
         try:
-            frame = _frames.pack(item, self._defaults)
-        except (TypeError, ValueError) as exc:
-            self._unstorable(item, exc)
-            return None
+            body = _marshal(item, _frames.MARSHAL_VERSION)
+            frame = _frame_head(len(body), _crc32(body), _frames.MARSHAL) + body
+        except ValueError:  # not for marshal: the frame holds its JSON instead
+            try:
+                frame = _frames.pack(item, self._defaults)
+            except (TypeError, ValueError) as exc:
+                self._unstorable(item, exc)
+                return None
         with self._lock:
             spool = self._spool
             if self._closed or spool is None or not self._durable:

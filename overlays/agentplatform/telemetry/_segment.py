@@ -206,19 +206,29 @@ class Segment:
     def append(self, frame: bytes) -> None:
         """Append one frame (the caller holds the pipeline lock). A failed write leaves
         the file as it was."""
-        size = len(frame)
         try:
-            written = os.write(self.fd, frame)
-            if written != size:  # pragma: no cover - short writes of regular files are rare
-                write_all(self.fd, frame[written:])
+            write_all(self.fd, frame)
             if self.fsync:
                 datasync(self.fd)
         except OSError:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self.fd, self.end)
+            self._undo()
             raise
-        self.end += size
+        self.end += len(frame)
         self.total += 1
+
+    def finish_write(self, frame: bytes) -> None:
+        """After a short write of `frame` at `end`: write the rest, or undo and raise."""
+        written = os.fstat(self.fd).st_size - self.end
+        try:
+            write_all(self.fd, frame[written:])
+        except OSError:
+            self._undo()
+            raise
+
+    def _undo(self) -> None:
+        """Cut the file back to its last whole frame."""
+        with contextlib.suppress(OSError):
+            os.ftruncate(self.fd, self.end)
 
     # ------------------------------------------------------------------ sending
 

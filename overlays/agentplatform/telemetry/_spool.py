@@ -39,6 +39,7 @@ from ._segment import (
 logger = logging.getLogger("agentplatform.telemetry")
 
 ADOPT_INTERVAL_S = 5.0
+_write = os.write
 MIN_SEGMENT_BYTES = 64 * 1024
 MAX_SEGMENT_BYTES = 8 * 1024 * 1024
 _STALE_TMP_S = 60.0
@@ -87,9 +88,13 @@ class Spool:
             active is None
             or self.used_bytes + size > self.max_bytes
             or (active.end + size > self.segment_limit and active.total)
+            or self.fsync
         ):
             return self._append_slowly(frame, pos)
-        active.append(frame)
+        if _write(active.fd, frame) != size:  # pragma: no cover - a short write: finish it
+            active.finish_write(frame)
+        active.end += size
+        active.total += 1
         self.used_bytes += size
         return True
 
