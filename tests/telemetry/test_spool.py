@@ -204,7 +204,7 @@ def test_drop_oldest_deletes_the_oldest_segment_not_being_sent(tmp_path: Path) -
     opened.segment_limit = 400
     write(opened, 8)
     first, second = opened.segments[0], opened.segments[1]
-    first.taken = first.done + 1  # a batch of it is being sent
+    first.batches = 1  # a batch of it is being sent
     lost = opened.drop_oldest()
     assert lost == second.total and second not in opened.segments and first in opened.segments
     assert not second.path.exists()

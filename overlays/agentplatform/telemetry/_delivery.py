@@ -170,6 +170,7 @@ class Exporter(Pipeline):
             except OSError as exc:  # a restart may send these again; the service dedupes
                 logger.warning("telemetry spool log write failed (%s)", exc)
             with self._lock:
+                segment.batches -= 1
                 spool = self._spool
                 delete = spool is not None and spool.settled(segment, batch.end, batch.frames)
         if delete:
@@ -292,6 +293,8 @@ class Exporter(Pipeline):
                 part.key = segment.batch_key(part.start, part.end)
         logger.info("%s batch of %d records too large; split in two", self.channel.name, len(lines))
         with self._lock:
+            if segment is not None:
+                segment.batches += 1  # two halves for one batch
             index = self._pending.index(batch)
             self._pending[index] = halves[1]
             self._pending.insert(index, halves[0])

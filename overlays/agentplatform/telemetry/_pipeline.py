@@ -464,6 +464,7 @@ class Pipeline:
             frames = min(self._batch_size, segment.total - segment.taken)
             batch = Batch("", 0, first_pos, segment=segment, start=segment.sent_to)
             batch.limit, batch.max_frames = segment.end, frames
+        segment.batches += 1
         self._pending.append(batch)
         self._since = None
         return batch

@@ -105,8 +105,9 @@ class Segment:
     """One segment file held (locked) by this process, and how far it was sent/settled.
 
     Counters are in frames (`total`, `taken`, `done`) and bytes (`end`, `sent_to`,
-    `committed`); `first_pos` is the pipeline position of the segment's first frame
-    (0 for one adopted from another process). The pipeline's lock guards the counters.
+    `committed`); `batches` counts the pipeline's unsettled batches of this segment;
+    `first_pos` is the pipeline position of the segment's first frame (0 for one
+    adopted from another process). The pipeline's lock guards the counters.
     """
 
     path: Path
@@ -122,6 +123,7 @@ class Segment:
     done: int = 0
     sent_to: int = 0
     committed: int = 0
+    batches: int = 0
     sealed: bool = False
     intent: tuple[int, int, str] | None = None
     fsync: bool = False

@@ -118,7 +118,7 @@ class Spool:
         """Make room by deleting the oldest segment that is not being sent; the number of
         unsettled records it held (-1 when no segment could go)."""
         for segment in self.segments:
-            if segment.taken == segment.done:
+            if not segment.batches:
                 break
         else:
             return -1
