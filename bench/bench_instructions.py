@@ -47,6 +47,8 @@ def child(variant: str, alias: bool, url: str, requests: int, warmup: int) -> in
     import gc
 
     call, close = _sequential.build(variant, url)
+    if alias and sys.modules["httpx"].__name__ != "httpx2":
+        raise RuntimeError("alias_httpx() did not take effect")
     for _ in range(warmup):
         call()
     gc.collect()

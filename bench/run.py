@@ -18,6 +18,7 @@ import importlib.metadata
 import os
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -32,17 +33,22 @@ END = "<!-- bench:end -->"
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("import", "Import time", ["bench_import.py"]),
     ("requests", "Per-request overhead", ["bench_requests.py"]),
+    ("instructions", "Instructions per request", ["bench_instructions.py"]),
+    ("httpx2", "The sync path on httpx2", ["bench_httpx2.py"]),
     ("parse", "Parsing a 1000-entity page", ["bench_parse.py"]),
     ("sse", "Server-sent events throughput", ["bench_sse.py"]),
     ("telemetry", "Telemetry pipeline", ["bench_telemetry.py"]),
     ("instrument", "LLM client instrumentation", ["bench_instrument.py"]),
     ("kafka", "Telemetry over Kafka", ["bench_kafka.py"]),
 ]
+# Tools a benchmark needs beyond Python; without one its section says so.
+REQUIRES = {"instructions": ("valgrind", "apt-get install valgrind")}
 PACKAGES = (
     "agentplatform",
     "httpx",
     "httpcore",
     "httpx2",
+    "httpcore2",
     "openai",
     "anthropic",
     "httpx-sse",
@@ -95,8 +101,21 @@ def machine() -> str:
             f"- OS: {platform.platform()}",
             f"- Python: {platform.python_implementation()} {platform.python_version()}",
             f"- Packages: {versions()}",
+            f"- Tools: {tools()}",
         ]
     )
+
+
+def tools() -> str:
+    """The version of each tool in REQUIRES, or that it is not installed."""
+    found = []
+    for tool, _ in REQUIRES.values():
+        if shutil.which(tool) is None:
+            found.append(f"{tool} (not installed)")
+            continue
+        result = subprocess.run([tool, "--version"], capture_output=True, text=True, check=False)
+        found.append(result.stdout.strip() or tool)
+    return ", ".join(found)
 
 
 def run(script: list[str]) -> tuple[str, float, bool]:
@@ -180,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
             if title in kept:  # not run this time: the last run's section stays
                 sections.append(kept[title])
                 reused.append(title)
+            continue
+        tool, install = REQUIRES.get(name, ("", ""))
+        if tool and shutil.which(tool) is None:
+            note = f"({tool} is not installed, so bench/{script[0]} did not run: {install})"
+            print(note, flush=True)
+            sections.append(f"### {title}\n\n{note}\n")
             continue
         if not (BENCH / script[0]).exists():
             sections.append(f"### {title}\n\n(bench/{script[0]} is not present yet)\n")
