@@ -367,23 +367,13 @@ class Pipeline:
         config = self.config
         if config.spool_dir is None:
             return None
-        spool = Spool(
+        return _spool.open_spool(
             config.spool_dir,
             self.channel.name,
             config.spool_max_bytes,
             fsync=config.fsync,
             defaults=self._defaults,
         )
-        try:
-            spool.open()
-        except OSError as exc:
-            logger.warning(
-                "telemetry spool %s is unusable (%s); records are kept in memory only",
-                spool.directory,
-                exc,
-            )
-            return None
-        return spool
 
     def _next_step(self, now: float) -> Step:
         """Called with the lock held: what the exporter does next."""

@@ -290,6 +290,23 @@ class Spool:
         self.used_bytes = 0
 
 
+def open_spool(
+    root: Path, channel: str, max_bytes: int, *, fsync: bool, defaults: Mapping[str, Any]
+) -> Spool | None:
+    """This process's spool of a channel; None, with a warning, if it cannot be used."""
+    spool = Spool(root, channel, max_bytes, fsync=fsync, defaults=defaults)
+    try:
+        spool.open()
+    except OSError as exc:
+        logger.warning(
+            "telemetry spool %s is unusable (%s); records are kept in memory only",
+            spool.directory,
+            exc,
+        )
+        return None
+    return spool
+
+
 def _set_aside(path: Path, error: Exception) -> None:
     reason = error if isinstance(error, SpoolFormatError) else f"{type(error).__name__}: {error}"
     logger.warning("telemetry spool file %s is unreadable (%s); set aside", path, reason)
