@@ -30,6 +30,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+DYNAMIC_MAX_SIZE = 20
+
+
+def _clamp_sizes(node: Any) -> None:
+    """Lower every `maxItems` above `DYNAMIC_MAX_SIZE` to it, and drop `maxProperties`
+    (in place).
+
+    json-schema-faker fills a free-form object up to its `maxProperties` (1000 here, so
+    bodies take seconds to make), and past a lower bound it overshoots it. Without the
+    bound it makes a few properties, as before the spec had one; the contract's
+    requests stay far below every bound.
+    """
+    if isinstance(node, dict):
+        if isinstance(node.get("maxItems"), int) and node["maxItems"] > DYNAMIC_MAX_SIZE:
+            node["maxItems"] = DYNAMIC_MAX_SIZE
+        node.pop("maxProperties", None)
+        for value in node.values():
+            _clamp_sizes(value)
+    elif isinstance(node, list):
+        for value in node:
+            _clamp_sizes(value)
+
+
 class Prism:
     """One Prism mock server process: static (spec examples) or dynamic (generated bodies)."""
 
@@ -49,7 +72,7 @@ class Prism:
         """Start the process (returns at once; `wait_ready` waits for it to answer)."""
         if not PRISM.exists():
             raise RuntimeError(f"{PRISM} is missing: run `make node` (npm ci) first.")
-        command = [str(PRISM), "mock", str(self.spec), "--errors"]
+        command = [str(PRISM), "mock", str(self._spec_to_serve()), "--errors"]
         command += ["--host", "127.0.0.1", "--port", str(self.port)]
         if self.dynamic:
             command.append("--dynamic")
@@ -57,6 +80,22 @@ class Prism:
         self._process = subprocess.Popen(
             command, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
+
+    def _spec_to_serve(self) -> Path:
+        """The spec; in dynamic mode a copy that tells json-schema-faker to keep arrays and
+        maps small, since the spec's `maxItems`/`maxProperties` (1000) would otherwise
+        have it generate bodies of nested thousands of items and time out (see
+        `_clamp_sizes`)."""
+        if not self.dynamic:
+            return self.spec
+        import yaml
+
+        document = yaml.safe_load(self.spec.read_text(encoding="utf-8"))
+        _clamp_sizes(document)
+        document["x-json-schema-faker"] = {"maxItems": 3, "maxLength": 40, "fillProperties": False}
+        copy = Path(tempfile.mkdtemp(prefix="prism-")) / "openapi.yaml"
+        copy.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        return copy
 
     def wait_ready(self, timeout: float = STARTUP_TIMEOUT_S) -> None:
         """Poll the health endpoint until Prism answers; fail with its log if it dies."""
