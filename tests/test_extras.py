@@ -92,6 +92,37 @@ def test_the_sdk_itself_needs_no_extra() -> None:
     assert (result.returncode, result.stdout) == (0, "ok\n"), result.stderr
 
 
+def test_aiohttp_is_loaded_only_by_an_async_client_that_picks_it() -> None:
+    code = (
+        "import sys, agentplatform as ap\n"
+        "ap.Client(api_key='k', base_url='http://h.test')\n"
+        "print('aiohttp' in sys.modules)\n"
+        "ap.AsyncClient(api_key='k', base_url='http://h.test', http_backend='httpx')\n"
+        "print('aiohttp' in sys.modules)\n"
+        "ap.AsyncClient(api_key='k', base_url='http://h.test')\n"
+        "print('aiohttp' in sys.modules)\n"
+    )
+    result = run_hidden(set(), code)
+    assert result.stdout.split() == ["False", "False", "True"], result.stderr
+
+
+def test_async_client_without_the_aiohttp_extra() -> None:
+    code = (
+        "import agentplatform as ap\n"
+        "client = ap.AsyncClient(api_key='k', base_url='http://h.test')\n"
+        "print(type(client._http._transport.inner).__name__)\n"
+        + CATCH.format(statement="ap.AsyncClient(api_key='k', http_backend='aiohttp')")
+    )
+    result = run_hidden({"aiohttp"}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "AsyncHTTPTransport",  # the default without aiohttp
+        "MissingExtraError|aiohttp",
+        "http_backend='aiohttp' needs the aiohttp extra (aiohttp is not installed): "
+        "pip install 'agentplatform[aiohttp]'",
+    ]
+
+
 def test_missing_extra_error_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, "agentplatform.otel", raising=False)
     monkeypatch.setitem(sys.modules, "opentelemetry", None)

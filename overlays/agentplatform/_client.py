@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, Unpack
 
 import httpx
 
+from ._backends import HttpBackend, async_http
 from ._config import Settings
 from ._deferred import Deferred
 from ._operation import Async, M, RawAsync, RawSync, Resource, Sync
@@ -179,16 +180,16 @@ class AsyncClient(_ClientBase[Async]):
     """
 
     def __init__(
-        self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
+        self,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        http_backend: HttpBackend | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
+        """`http_backend`: `"aiohttp"` (the default when the `aiohttp` extra is installed)
+        or `"httpx"`; `http_client`: your own `httpx.AsyncClient` instead of either."""
         setup = client_setup(options, async_hooks=True)
-        if http_client is None:
-            http = httpx.AsyncClient(
-                timeout=setup.settings.timeout, limits=CONNECTION_LIMITS, **setup.transport_options
-            )
-        else:
-            http = user_http_client(http_client, httpx.AsyncClient, options)
-            setup = for_user_http_client(setup)
+        http, setup = async_http(setup, options, backend=http_backend, http_client=http_client)
         policy = RetryPolicy(setup.settings.max_retries, setup.retry_budget)
         wrap_transports(http, lambda t: AsyncRetryTransport(t, policy), AsyncRetryTransport)
         self._init(http, setup, owns_http=http_client is None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import socket
+import struct
 import threading
 from collections.abc import AsyncIterable, Iterable
 from typing import Any
@@ -167,7 +168,8 @@ class RawServer:
 
     `behaviour` is "close" (accept and close at once), "silent" (read the request and
     never answer), "partial" (answer half a status line, then close), "truncated" (send
-    the headers and half the body, then close) or "stall" (send the headers, then wait).
+    the headers and half the body, then close), "reset" (the same, then reset the
+    connection) or "stall" (send the headers, then wait).
     """
 
     def __init__(self, behaviour: str) -> None:
@@ -200,14 +202,18 @@ class RawServer:
                 conn.recv(65536)
                 conn.sendall(b"HTTP/1.1 2")
                 conn.close()
-            elif self.behaviour in ("truncated", "stall"):
+            elif self.behaviour in ("truncated", "reset", "stall"):
                 conn.recv(65536)
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                     b"Content-Length: 100\r\n\r\n"
                 )
-                if self.behaviour == "truncated":
+                if self.behaviour in ("truncated", "reset"):
                     conn.sendall(b'{"status": "o')
+                    if self.behaviour == "reset":  # close with RST, not FIN
+                        conn.setsockopt(
+                            socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                        )
                     conn.close()
                 else:
                     self._open.append(conn)

@@ -1,0 +1,84 @@
+"""Which HTTP stack an `AsyncClient` runs on: aiohttp (when installed) or httpx.
+
+Both are driven through an `httpx.AsyncClient`, so everything above the transport
+(retries, hooks, streaming, errors) is shared; only the connection pool differs.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from typing import TYPE_CHECKING, Literal
+
+import httpx
+
+from ._setup import for_user_http_client, user_http_client
+from .errors import ConfigurationError, MissingExtraError
+
+if TYPE_CHECKING:
+    from ._setup import ClientOptions, Setup
+
+HttpBackend = Literal["aiohttp", "httpx"]
+"""The HTTP stack of an `AsyncClient`: `"aiohttp"` or `"httpx"`."""
+
+# Connection limits, measured with bench/bench_concurrency.py (see BENCHMARKS.md).
+# httpcore's async pool scans every connection for every request, so a large pool costs
+# CPU under concurrency; aiohttp's pool does not, and queueing beyond its bound costs more
+# than the extra sockets.
+HTTPX_ASYNC_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+AIOHTTP_LIMITS = httpx.Limits(max_connections=None, keepalive_expiry=5.0)
+
+
+@functools.cache
+def aiohttp_installed() -> bool:
+    """Whether the `aiohttp` extra is installed (looked up once, without importing it)."""
+    try:
+        return importlib.util.find_spec("aiohttp") is not None
+    except (ImportError, ValueError):  # a broken or blocked install
+        return False
+
+
+def default_backend() -> HttpBackend:
+    """aiohttp when it is installed, else httpx."""
+    return "aiohttp" if aiohttp_installed() else "httpx"
+
+
+def async_http(
+    setup: Setup,
+    options: ClientOptions,
+    *,
+    backend: object,
+    http_client: httpx.AsyncClient | None,
+) -> tuple[httpx.AsyncClient, Setup]:
+    """The `httpx.AsyncClient` an `AsyncClient` sends with, and its setup.
+
+    A user's `http_client` is used as given; else one is built over the chosen backend
+    (`backend` None: the default) from the client's timeout, TLS and proxy options.
+    """
+    if http_client is not None:
+        if backend is not None:
+            raise ConfigurationError(
+                "Pass http_backend= or http_client=, not both: "
+                "the http_client you pass already decides its transport."
+            )
+        return user_http_client(http_client, httpx.AsyncClient, options), for_user_http_client(
+            setup
+        )
+    if backend is None:
+        backend = default_backend()
+    if backend == "httpx":
+        return httpx.AsyncClient(
+            timeout=setup.settings.timeout, limits=HTTPX_ASYNC_LIMITS, **setup.transport_options
+        ), setup
+    if backend == "aiohttp":
+        try:
+            from ._aiohttp import AiohttpAsyncClient
+        except ModuleNotFoundError as exc:
+            raise MissingExtraError("http_backend='aiohttp'", "aiohttp", exc.name) from None
+        return AiohttpAsyncClient(
+            timeout=setup.settings.timeout, limits=AIOHTTP_LIMITS, **setup.transport_options
+        ), setup
+    raise ConfigurationError(
+        f"http_backend must be 'aiohttp' (pip install 'agentplatform[aiohttp]') or 'httpx', "
+        f"got {backend!r}."
+    )
