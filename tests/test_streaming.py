@@ -15,9 +15,11 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import _modes
 import agentplatform as ap
 import httpx
 import pytest
+from _modes import checked_out
 from agentplatform import _transport
 from agentplatform.streaming import (
     AsyncChatStream,
@@ -33,6 +35,7 @@ from werkzeug.datastructures import Headers
 API_KEY = "sk_test_streaming_0000000"
 REQUEST_ID = "req_stream_0001"
 STREAM_PATH = "/v1/chat/stream"
+mode = _modes.mode  # sync, async-httpx, async-aiohttp
 
 COMPLETED = {
     "conversation_id": "conv_1",
@@ -190,11 +193,6 @@ def server(http_server: HTTPServer, stop: threading.Event) -> Iterator[HTTPServe
     http_server.clear()
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 async def make_client(mode: str, server: HTTPServer) -> AsyncIterator[Callable[..., Any]]:
     made: list[Any] = []
@@ -269,12 +267,6 @@ async def close(stream: ChatStream | AsyncChatStream) -> None:
         await stream.close()
     else:
         stream.close()
-
-
-def active_requests(client: Any) -> int:
-    """Requests holding a connection of the client's pool (0: nothing checked out)."""
-    pool = client._http._transport.inner._pool
-    return len(pool._requests)
 
 
 def deltas(events: list[Any]) -> list[str]:
@@ -748,7 +740,7 @@ async def test_an_error_status_before_the_stream_raises_on_enter(
     with pytest.raises(error):  # iterating afterwards re-raises, without a new request
         await consume(stream)
     assert len(script.requests) == 1
-    assert active_requests(client) == 0
+    assert checked_out(client) == 0
 
 
 async def test_retryable_statuses_are_retried_before_the_stream_starts(
@@ -883,7 +875,7 @@ async def test_leaving_the_block_early_closes_the_connection(
     assert stream.closed
     assert response is not None and response.is_closed
     assert stream.response is None
-    assert active_requests(client) == 0
+    assert checked_out(client) == 0
 
 
 async def test_an_exception_in_the_block_closes_the_connection(
@@ -901,7 +893,7 @@ async def test_an_exception_in_the_block_closes_the_connection(
                 for _ in stream:
                     raise KeyError("user code failed")
     assert stream.closed
-    assert active_requests(client) == 0
+    assert checked_out(client) == 0
 
 
 async def test_breaking_out_of_a_bare_loop_closes_the_connection(
@@ -914,14 +906,14 @@ async def test_breaking_out_of_a_bare_loop_closes_the_connection(
             break
         # An abandoned async generator is closed by the event loop at its next turns.
         for _ in range(100):
-            if stream.closed and active_requests(client) == 0:
+            if stream.closed and checked_out(client) == 0:
                 break
             await asyncio.sleep(0)
     else:
         for _ in stream:
             break
     assert stream.closed
-    assert active_requests(client) == 0
+    assert checked_out(client) == 0
 
 
 async def test_text_deltas_closes_when_abandoned(
@@ -941,7 +933,7 @@ async def test_text_deltas_closes_when_abandoned(
             assert next(pieces) == "t1 "
             pieces.close()  # type: ignore[attr-defined]
             assert stream.closed
-    assert active_requests(client) == 0
+    assert checked_out(client) == 0
 
 
 async def test_close_before_the_end_then_use_raises_stream_error(
@@ -956,7 +948,7 @@ async def test_close_before_the_end_then_use_raises_stream_error(
         await stream.aclose()  # idempotent
     else:
         stream.close()
-    assert active_requests(client) == 0
+    assert checked_out(client) == 0
     with pytest.raises(ap.StreamError, match="closed"):
         await final_of(stream)
     with pytest.raises(ap.StreamError, match="closed"):
@@ -1025,6 +1017,20 @@ def sse_mock(chunks: list[bytes], error: Exception | None = None) -> httpx.Respo
         headers={"Content-Type": "text/event-stream", "X-Request-ID": REQUEST_ID},
         stream=_Body(chunks, error),
     )
+
+
+async def test_events_in_the_chunk_of_an_error_event_come_before_the_error(mode: str) -> None:
+    error = problem(503, "The model is overloaded.")
+    chunk = b"".join([*reply_events()[:2], sse(3, "error", error)])
+    client = mock_client(mode, lambda request: sse_mock([chunk]))
+    received: list[Any] = []
+    stream = client.chat.stream("Say hello")
+    with pytest.raises(ap.StreamError, match="overloaded"):
+        await consume(stream, received)
+    assert deltas(received) == TOKENS[:2]
+    assert stream.last_event_id == "2"
+    with pytest.raises(ap.StreamError):  # the failure is kept
+        await final_of(stream)
 
 
 async def test_read_errors_mid_stream_are_resumed(mode: str) -> None:
@@ -1199,7 +1205,7 @@ async def test_sandbox_leaving_early_releases_the_connection(
             for _ in stream:
                 break
     assert stream.closed
-    assert active_requests(sandbox_client) == 0
+    assert checked_out(sandbox_client) == 0
     # The pool still works.
     expected = await reference_reply(sandbox_client, MESSAGE)
     assert expected.finish_reason == "stop"

@@ -170,6 +170,9 @@ class _Session:
         self.failures = 0  # reconnections in a row that brought no new event
         self.resuming = False
         self.completed: ChatResponse | None = None
+        # An error event that came in the same chunk as events before it: raised once
+        # those are delivered.
+        self.deferred: AgentPlatformError | None = None
         self.request_ids: list[str] = []
         self.status_code: int | None = None
         self.last_event_at = 0.0
@@ -218,7 +221,13 @@ class _Session:
             raise APITimeoutError(self._idle_message(), request_id=self.request_id)
         events: list[ChatStreamEvent] = []
         for sse in dispatched:
-            event = self._accept(sse)
+            try:
+                event = self._accept(sse)
+            except AgentPlatformError as error:
+                if not events:
+                    raise
+                self.deferred = error
+                break
             if event is not None:
                 events.append(event)
             if self.completed is not None:
@@ -536,6 +545,8 @@ class ChatStream(_StreamBase):
 
     def _next(self) -> ChatStreamEvent | None:
         while not self._pending:
+            if self._session.deferred is not None:
+                self._fail(self._session.deferred)
             if self._closed or self._session.completed is not None:
                 self.close()
                 return None
@@ -676,6 +687,8 @@ class AsyncChatStream(_StreamBase):
 
     async def _next(self) -> ChatStreamEvent | None:
         while not self._pending:
+            if self._session.deferred is not None:
+                await self._fail(self._session.deferred)
             if self._closed or self._session.completed is not None:
                 await self.close()
                 return None
