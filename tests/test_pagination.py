@@ -12,6 +12,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import _modes
 import agentplatform as ap
 import pytest
 from agentplatform import _transport
@@ -95,9 +96,7 @@ def _no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_transport, "async_sleep", nothing)
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+mode = _modes.mode  # sync, async-httpx, async-aiohttp
 
 
 @pytest.fixture

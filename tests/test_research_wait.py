@@ -14,6 +14,7 @@ import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import _modes
 import agentplatform as ap
 import pytest
 from agentplatform import _progress, _transport
@@ -120,9 +121,7 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     return fake
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+mode = _modes.mode  # sync, async-httpx, async-aiohttp
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import _modes
 import agentplatform as ap
 import pytest
 from _isolation import _clean_env, sleeps  # noqa: F401 - fixtures enabled here
@@ -13,6 +14,8 @@ from pytest_httpserver import HTTPServer
 from ._support import API_KEY
 
 ClientFactory = Callable[..., Any]
+mode = _modes.mode  # sync, async-httpx, async-aiohttp
+http_backend = _modes.http_backend
 
 
 @pytest.fixture
@@ -25,12 +28,6 @@ def server(httpserver: HTTPServer) -> HTTPServer:
 @pytest.fixture
 def base_url(server: HTTPServer) -> str:
     return server.url_for("/").rstrip("/")
-
-
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    """Every test that builds a client runs once with `Client` and once with `AsyncClient`."""
-    return str(request.param)
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_after_the_with_block_of_a_client(base_url: str) -> None:
         list(stream)
 
 
-async def test_after_the_async_with_block(base_url: str) -> None:
+async def test_after_the_async_with_block(base_url: str, http_backend: str) -> None:
     async with ap.AsyncClient(api_key=API_KEY, base_url=base_url) as client:
         pass
     with pytest.raises(ap.ClientClosedError) as info:
@@ -80,4 +80,4 @@ async def test_a_closed_client_on_your_own_http_client(
     assert not http.is_closed
     with pytest.raises(ap.ClientClosedError):
         await run(client.health())
-    await run(http.aclose() if mode == "async" else http.close())
+    await run(http.close() if mode == "sync" else http.aclose())

@@ -11,6 +11,7 @@ from typing import Any
 import agentplatform as ap
 import httpx
 import pytest
+from _modes import checked_out
 from agentplatform._operation import Call
 from agentplatform_api.api.health import get_health
 from pytest_httpserver import HTTPServer
@@ -28,16 +29,8 @@ from ._support import (
 )
 
 
-def pool_of(client: Any) -> Any:
-    """The httpcore connection pool under the client's retry transport."""
-    return client._http._transport.inner._pool
-
-
 def assert_nothing_checked_out(client: Any) -> None:
-    pool = pool_of(client)
-    assert pool._requests == []
-    for connection in pool.connections:
-        assert connection.is_idle() or connection.is_closed()
+    assert checked_out(client) == 0
 
 
 @pytest.fixture

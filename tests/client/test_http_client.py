@@ -13,6 +13,7 @@ import certifi
 import httpx
 import pytest
 import trustme
+from _modes import ssl_context_of
 from agentplatform._transport import AsyncRetryTransport, RetryTransport
 from pytest_httpserver import HTTPServer
 
@@ -25,11 +26,6 @@ def user_http_client(mode: str, **kwargs: Any) -> Any:
 
 async def close_http(http: Any) -> None:
     await run(http.close() if isinstance(http, httpx.Client) else http.aclose())
-
-
-def ssl_context_of(client: Any) -> ssl.SSLContext:
-    context: ssl.SSLContext = client._http._transport.inner._pool._ssl_context
-    return context
 
 
 async def test_user_http_client_gets_retries_and_hooks(

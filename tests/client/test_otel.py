@@ -152,7 +152,7 @@ async def test_span_is_a_child_of_the_current_span(
 
 
 async def test_concurrent_async_calls_keep_their_spans_apart(
-    server: HTTPServer, base_url: str, hooks: OpenTelemetryHooks, exporter: Any
+    server: HTTPServer, base_url: str, hooks: OpenTelemetryHooks, exporter: Any, http_backend: str
 ) -> None:
     server.expect_request("/v1/health").respond_with_json(HEALTH)
     server.expect_request("/v1/entities/missing").respond_with_response(

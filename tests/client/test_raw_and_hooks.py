@@ -171,7 +171,9 @@ async def test_several_hooks_run_in_order(make_client: Any, server: HTTPServer) 
     assert order == ["b1", "b2", "a1", "a2"]
 
 
-async def test_async_hooks_on_the_async_client(server: HTTPServer, base_url: str) -> None:
+async def test_async_hooks_on_the_async_client(
+    server: HTTPServer, base_url: str, http_backend: str
+) -> None:
     seen: list[str] = []
 
     async def before(request: httpx.Request) -> None:
@@ -253,7 +255,7 @@ async def test_on_error_runs_for_validation_errors(make_client: Any, server: HTT
 
 
 async def test_async_on_error_hook_sees_validation_errors(
-    server: HTTPServer, base_url: str
+    server: HTTPServer, base_url: str, http_backend: str
 ) -> None:
     seen: list[str] = []
 

@@ -10,12 +10,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import _modes
 import agentplatform as ap
 import pytest
 from agentplatform.telemetry import TelemetryConfig
 from agentplatform_sandbox import DEFAULT_TENANT, Faults, Sandbox
 
 from ._support import assert_exactly_once, child_env, event, frames_on_disk, logged_keys
+
+http_backend = _modes.http_backend  # the async tests run over httpx and over aiohttp
 
 CHILD = Path(__file__).with_name("_child.py")
 FAULTS = Faults(
@@ -74,7 +77,7 @@ def test_sync_exactly_once_through_5xx_429_and_dropped_connections(sandbox: Sand
     assert any(r.status == 429 for r in log) and any(r.status >= 500 for r in log)
 
 
-async def test_async_exactly_once_through_faults(sandbox: Sandbox) -> None:
+async def test_async_exactly_once_through_faults(sandbox: Sandbox, http_backend: str) -> None:
     sandbox.set_faults(FAULTS)
     async with async_client(sandbox) as client:
         ids = [await client.telemetry.track(event()) for _ in range(1500)]
@@ -107,7 +110,7 @@ def test_records_wait_out_a_server_restart(sandbox: Sandbox) -> None:
     assert_exactly_once(sandbox, first + second)
 
 
-async def test_async_records_wait_out_a_server_restart(sandbox: Sandbox) -> None:
+async def test_async_records_wait_out_a_server_restart(sandbox: Sandbox, http_backend: str) -> None:
     async with async_client(sandbox) as client:
         sandbox.stop()
         try:
@@ -243,7 +246,9 @@ def test_spooled_batches_are_sent_before_new_records(sandbox: Sandbox, tmp_path:
     assert sandbox.state.telemetry_event_ids() == old + new
 
 
-async def test_asyncio_run_ending_without_close_still_delivers(sandbox: Sandbox) -> None:
+async def test_asyncio_run_ending_without_close_still_delivers(
+    sandbox: Sandbox, http_backend: str
+) -> None:
     def scenario() -> list[str | None]:
         async def main() -> list[str | None]:
             client = async_client(sandbox, flush_interval=60)
