@@ -27,6 +27,7 @@ _SUPPORTED = frozenset(
         "items",
         "minItems",
         "maxItems",
+        "maxProperties",
         "minLength",
         "maxLength",
         "minimum",
@@ -140,7 +141,8 @@ def _object(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
     if extra is not False:
         values = ANY_JSON if extra is True else from_schema(extra)
         names = _NAMES.filter(lambda n: n not in properties)
-        body.update(draw(st.dictionaries(names, values, max_size=3)))
+        room = max(0, schema.get("maxProperties", 3) - len(body))
+        body.update(draw(st.dictionaries(names, values, max_size=min(3, room))))
     return body
 
 
