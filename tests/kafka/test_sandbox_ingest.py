@@ -157,9 +157,12 @@ def test_the_tenant_comes_from_the_headers(
 def test_a_latency_spike_becomes_an_anomaly(
     sandbox: Sandbox, producer: Producer, topics: dict[str, Any]
 ) -> None:
+    # One key, so one partition: the spike arrives after its history.
     for n in range(30):
-        producer.send(topics["telemetry_topic"], llm_record(n, latency_ms=100.0 + n % 3))
-    producer.send(topics["telemetry_topic"], llm_record(99, latency_ms=5_000.0))
+        producer.send(
+            topics["telemetry_topic"], llm_record(n, latency_ms=100.0 + n % 3), key="checkout"
+        )
+    producer.send(topics["telemetry_topic"], llm_record(99, latency_ms=5_000.0), key="checkout")
     producer.flush()
     ingest(sandbox).wait_for(31, WAIT_S)
     with sandbox.client() as http:
