@@ -113,8 +113,9 @@ async def test_the_pool_check_sees_a_leaked_response(
     client: Any, server: HTTPServer, mode: str
 ) -> None:
     # An event stream is handed over unread: until it is closed, it holds its connection.
+    # (Large, so that no backend can have read all of it ahead of the caller.)
     server.expect_request("/v1/health").respond_with_data(
-        "data: x\n\n", content_type="text/event-stream"
+        "data: x\n\n" * 500_000, content_type="text/event-stream"
     )
     request = client._http.build_request("GET", server.url_for("/v1/health"))
     response = await run(client._http.send(request, stream=True))
