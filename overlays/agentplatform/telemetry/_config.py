@@ -56,7 +56,8 @@ class TelemetryConfig:
         batch_size: records per request (1..1000, default 100).
         flush_interval: seconds a record may wait for its batch to fill (default 1).
         max_queue_size: records held in memory waiting to be sent (default 10000);
-            not used with `spool_dir`, where records wait on disk.
+            with `spool_dir`, records wait on disk instead (this bound applies only if the
+            spool cannot be written).
         overflow: what `track` does when the queue (or, with `spool_dir`, the spool) is
             full: `drop_newest` (default; the new record is dropped and `track` returns
             None, the caller never waits), `drop_oldest` (the oldest waiting records make
