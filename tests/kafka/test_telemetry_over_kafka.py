@@ -60,7 +60,9 @@ def test_20000_records_arrive_once_each(
     sandbox: Sandbox, kafka_broker: KafkaBroker, topics: dict[str, Any]
 ) -> None:
     count = 20_000
-    config = TelemetryConfig(kafka=kafka_config(kafka_broker, topics), batch_size=1000)
+    config = TelemetryConfig(
+        kafka=kafka_config(kafka_broker, topics), batch_size=1000, max_queue_size=50_000
+    )
     with client_for(sandbox, config) as client:
         ids = [client.telemetry.track(event(n)) for n in range(count)]
         for _ in range(100):
