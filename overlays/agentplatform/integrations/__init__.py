@@ -10,6 +10,14 @@ Each part needs its library (an optional extra) and is imported on its own:
 `pip install 'agentplatform[integrations]'` installs all three. This package itself
 imports none of them; it holds what they share: the built-in redactor, the price
 table and the trace-context helpers.
+
+Models and data (their extras are installed one by one, not by `integrations`):
+
+- `agentplatform.integrations.sklearn.monitor` (`pip install 'agentplatform[sklearn]'`)
+- `agentplatform.integrations.torch.monitor` (`pip install 'agentplatform[torch]'`)
+- `agentplatform.integrations.pandas.data_quality` (`pip install 'agentplatform[pandas]'`)
+- `agentplatform.integrations.spark`: `monitor_job`, `data_quality`, `write_events`,
+  `write_telemetry`, `write_entities` (`pip install 'agentplatform[spark]'`)
 """
 
 from ._context import ContextThreadPoolExecutor, bind_context, current_trace, traced
