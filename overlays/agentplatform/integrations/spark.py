@@ -11,9 +11,11 @@ result.accepted, result.duplicates, result.rejected
 ```
 
 `write_events`, `write_telemetry` and `write_entities` run one task per partition
-(`mapPartitionsWithIndex`, like `foreachPartition`); each task builds its own client from
-the settings resolved here on the driver (never a pickled client) and sends its rows in
-batches. Every row gets a deterministic id from `job_id`, the partition and its index
+(`mapPartitionsWithIndex`, like `foreachPartition`) over the rows as Spark writes them in
+JSON (`to_json`, on the JVM side: timestamps with their offset, maps and structs as objects,
+binary as base64, nulls left out); each task builds its own client from the settings
+resolved here on the driver (never a pickled client) and sends its rows in batches.
+Every row gets a deterministic id from `job_id`, the partition and its index
 (an `event_id` column takes precedence), and every request an idempotency key that is a
 digest of its content, so a retried task, or the job run again with the same `job_id`,
 never stores a row twice. That holds when each partition has the same rows in the same
@@ -26,6 +28,7 @@ are kept with the data. Needs the `spark` extra (and classic Spark, not Spark Co
 from __future__ import annotations
 
 import datetime
+import operator
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -41,7 +44,7 @@ from ._spark_jobs import JobMonitor, JobRun, current_run, observe
 from ._spark_quality import spark_data_quality
 from ._spark_settings import ClientSettings
 
-require("pyspark", "spark")
+_functions = require("pyspark.sql.functions", "spark")
 
 __all__ = [
     "DataQualityReport",
@@ -274,7 +277,7 @@ def write_entities(
 
 def _columns(df: Any) -> list[str]:
     columns = getattr(df, "columns", None)
-    if not isinstance(columns, list) or not hasattr(df, "rdd"):
+    if not isinstance(columns, list) or not hasattr(df, "select"):
         raise InvalidParameterError("df", f"expected a Spark DataFrame, got {type(df).__name__}.")
     return columns
 
@@ -292,14 +295,15 @@ def _write(
     size = _params.integer("batch_size", batch_size, minimum=1, maximum=1000)
     if max_rejected is not None:
         _params.integer("max_rejected", max_rejected, minimum=0)
+    as_json = df.select(_functions.to_json(_functions.struct("*")))  # written by the JVM
     try:
-        rdd = df.rdd
+        rows = as_json.rdd.map(operator.itemgetter(0))
     except Exception as exc:  # Spark Connect frames have no RDD
         raise InvalidParameterError(
-            "df", f"bulk writes need classic Spark (not Spark Connect): {exc}"
+            "df", f"bulk writes need classic Spark, not Spark Connect: {exc}"
         ) from None
     task = writers.PartitionWriter(writer, settings, job, size)
-    parts = rdd.mapPartitionsWithIndex(task).collect()
+    parts = rows.mapPartitionsWithIndex(task).collect()
     result = WriteResult(
         job_id=job,
         rows=sum(p.rows for p in parts),
