@@ -81,7 +81,9 @@ def monitor_job(
     Each run records agent events on `client.events.buffered`: `task_started`, then
     `task_completed` with `duration_ms`, `spark_jobs`, `failed_jobs`, `stages`,
     `failed_tasks`, `rows` (the counts of frames passed through `run.observe(df, label)`
-    or `observe(df, label)`, where an action ran on them) and `application_id`; or
+    or `observe(df, label)` on which a DataFrame action ran: `collect`, `count`, a
+    write; RDD conversions, such as the bulk writes here, are not observed) and
+    `application_id`; or
     `error` with the same and `error_type`, `error_message` when the code raises (the
     exception propagates unchanged). Jobs started from other threads count when those
     threads inherit the job group (`pyspark.InheritableThread`).
