@@ -21,12 +21,13 @@ import aiohttp
 import httpx
 from yarl import URL
 
-from ._aiohttp_errors import httpx_error
+from ._aiohttp_errors import raise_as_httpx
 
 # aiohttp adds these when absent; httpx decides them (or leaves them out) itself.
 _NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 # h11 (httpx) takes header blocks up to 16 KiB; aiohttp's default is 8 KiB a line.
 _MAX_HEADER_LINE = 16 * 1024
+_PARSED_URLS = 512  # absolute URLs kept parsed, per client
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -130,18 +131,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 server_hostname=sni,
             )
         except Exception as exc:
-            mapped = httpx_error(exc, request)
-            if mapped is None:
-                raise
-            raise mapped from exc
+            raise_as_httpx(exc, request)
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if response.reason:
             extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
+        stream: httpx.AsyncByteStream = _Body(response, request)
+        if "text/event-stream" not in response.headers.get("Content-Type", ""):
+            # Read here, as the retry transport would (so a body cut short is retried),
+            # without wrapping it in a second response.
+            stream = httpx.ByteStream(await _read(response, request))
         return httpx.Response(
-            response.status,
-            headers=response.raw_headers,
-            stream=_Body(response, request),
-            extensions=extensions,
+            response.status, headers=response.raw_headers, stream=stream, extensions=extensions
         )
 
     async def aclose(self) -> None:
@@ -157,6 +157,16 @@ async def _closer(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
         yield
     finally:
         await session.close()
+
+
+async def _read(response: aiohttp.ClientResponse, request: httpx.Request) -> bytes:
+    """The whole (still encoded) body; the connection goes back to the pool."""
+    try:
+        return await response.read()
+    except Exception as exc:
+        raise_as_httpx(exc, request)
+    finally:
+        response.release()
 
 
 def _proxy_headers(proxy: httpx.Proxy | None) -> list[tuple[str, str]] | None:
@@ -186,10 +196,7 @@ class _Body(httpx.AsyncByteStream):
             async for chunk in self._response.content.iter_any():
                 yield chunk
         except Exception as exc:
-            mapped = httpx_error(exc, self._request)
-            if mapped is None:
-                raise
-            raise mapped from exc
+            raise_as_httpx(exc, self._request)
 
     async def aclose(self) -> None:
         self._response.release()
@@ -201,7 +208,27 @@ class AiohttpAsyncClient(httpx.AsyncClient):
     httpx builds them from its own options (`verify`, `cert`, `limits`, `proxy` and the
     environment's proxies). A SOCKS proxy, which aiohttp does not speak, keeps httpx's
     transport (it needs `socksio`, as on the httpx backend).
+
+    Absolute URLs are parsed once: httpx's pure-Python URL parser is a large part of an
+    async call's CPU time, and the SDK sends the same URLs again and again.
     """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._urls: dict[str, httpx.URL] = {}
+
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        if not isinstance(url, str):
+            return super()._merge_url(url)
+        urls = self._urls
+        found = urls.get(url)
+        if found is None:
+            found = httpx.URL(url)
+            if found.is_relative_url:  # joined to base_url, which may change
+                return super()._merge_url(found)
+            if len(urls) < _PARSED_URLS:
+                urls[url] = found
+        return found
 
     def _init_transport(  # noqa: PLR0917 - httpx's signature
         self,

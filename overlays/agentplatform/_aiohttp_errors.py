@@ -9,6 +9,7 @@ httpx error it would come out of httpx: a dropped connection is never a timeout,
 from __future__ import annotations
 
 import ssl
+from typing import NoReturn
 
 import aiohttp
 import httpx
@@ -49,6 +50,14 @@ def httpx_error(exc: Exception, request: httpx.Request) -> httpx.TransportError 
     if isinstance(exc, aiohttp.ClientError):
         return httpx.RemoteProtocolError(message, request=request)
     return None
+
+
+def raise_as_httpx(exc: Exception, request: httpx.Request) -> NoReturn:
+    """Raise the httpx error for `exc` (from it), or `exc` itself when it is not aiohttp's."""
+    mapped = httpx_error(exc, request)
+    if mapped is None:
+        raise exc
+    raise mapped from exc
 
 
 def _message(exc: Exception) -> str:

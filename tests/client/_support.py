@@ -172,8 +172,9 @@ class RawServer:
     connection) or "stall" (send the headers, then wait).
     """
 
-    def __init__(self, behaviour: str) -> None:
+    def __init__(self, behaviour: str, content_type: str = "application/json") -> None:
         self.behaviour = behaviour
+        self.content_type = content_type
         self.accepted = 0
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.bind(("127.0.0.1", 0))
@@ -205,8 +206,9 @@ class RawServer:
             elif self.behaviour in ("truncated", "reset", "stall"):
                 conn.recv(65536)
                 conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                    b"Content-Length: 100\r\n\r\n"
+                    b"HTTP/1.1 200 OK\r\nContent-Type: "
+                    + self.content_type.encode()
+                    + b"\r\nContent-Length: 100\r\n\r\n"
                 )
                 if self.behaviour in ("truncated", "reset"):
                     conn.sendall(b'{"status": "o')

@@ -199,20 +199,75 @@ async def test_a_closed_port_is_a_connect_error(backend: str) -> None:
     assert checked_out(client) == 0
 
 
-@pytest.mark.parametrize("raw_server", ["truncated", "reset"], indirect=True)
-async def test_errors_while_reading_a_body_become_httpx_errors(raw_server: RawServer) -> None:
+@pytest.mark.parametrize("behaviour", ["truncated", "reset"])
+@pytest.mark.parametrize("content_type", ["application/json", "text/event-stream"])
+async def test_errors_while_reading_a_body_become_httpx_errors(
+    behaviour: str, content_type: str
+) -> None:
+    raw_server = RawServer(behaviour, content_type)
     transport = _transport()
     request = httpx.Request("GET", raw_server.url + "/v1/health")
-    response = await transport.handle_async_request(request)
-    assert response.status_code == 200
-    expected = httpx.RemoteProtocolError if raw_server.behaviour == "truncated" else httpx.ReadError
-    with pytest.raises(expected) as info:
-        async for _ in response.aiter_raw():
-            pass
-    assert info.value.request is request
-    assert isinstance(info.value.__cause__, aiohttp.ClientError)
-    await response.aclose()
+    expected = httpx.RemoteProtocolError if behaviour == "truncated" else httpx.ReadError
+    try:
+        with pytest.raises(expected) as info:
+            # A JSON body is read before the response is returned (inside the retry
+            # loop); an event stream as it is iterated.
+            response = await transport.handle_async_request(request)
+            assert content_type == "text/event-stream"
+            assert response.status_code == 200
+            async for _ in response.aiter_raw():
+                pass
+        assert info.value.request is request
+        assert isinstance(info.value.__cause__, aiohttp.ClientError)
+        if content_type == "text/event-stream":
+            await response.aclose()
+        assert len(transport.session.connector._acquired) == 0  # type: ignore[union-attr]
+    finally:
+        await transport.aclose()
+        raw_server.close()
+
+
+async def test_a_body_is_read_in_the_transport_except_an_event_stream(server: HTTPServer) -> None:
+    server.expect_request("/json").respond_with_json(HEALTH)
+    server.expect_request("/sse").respond_with_data("data: x\n\n", content_type="text/event-stream")
+    transport = _transport()
+    json_response = await transport.handle_async_request(
+        httpx.Request("GET", server.url_for("/json"))
+    )
+    assert isinstance(json_response.stream, httpx.ByteStream)
+    assert json.loads(await json_response.aread()) == HEALTH
+    stream = await transport.handle_async_request(httpx.Request("GET", server.url_for("/sse")))
+    assert not isinstance(stream.stream, httpx.ByteStream)
+    assert await stream.aread() == b"data: x\n\n"
+    await stream.aclose()
+    assert len(transport.session.connector._acquired) == 0  # type: ignore[union-attr]
     await transport.aclose()
+
+
+async def test_absolute_urls_are_parsed_once_relative_ones_follow_base_url() -> None:
+    from agentplatform._aiohttp import AiohttpAsyncClient
+
+    async with AiohttpAsyncClient(base_url="http://one.test/v1") as http:
+        first = http.build_request("GET", "http://h.test/v1/health").url
+        assert http._urls == {"http://h.test/v1/health": first}
+        assert http.build_request("GET", "http://h.test/v1/health").url == first
+        assert str(first) == "http://h.test/v1/health"
+        assert str(http.build_request("GET", "/health").url) == "http://one.test/v1/health"
+        http.base_url = "http://two.test/v2"  # type: ignore[assignment]
+        assert str(http.build_request("GET", "/health").url) == "http://two.test/v2/health"
+        many = {str(http.build_request("GET", f"http://h.test/{n}").url) for n in range(600)}
+        assert len(many) == 600  # past the bound, URLs are still right, just not kept
+        assert len(http._urls) == 512
+
+
+def test_cookies_are_kept_only_from_responses_that_set_them() -> None:
+    jar = _backends.CookiesWhenSet()
+    request = httpx.Request("GET", "http://h.test/")
+    jar.extract_cookies(httpx.Response(200, headers={"X-A": "b"}, request=request))
+    assert dict(jar) == {}
+    cookie = httpx.Response(200, headers={"Set-Cookie": "s=1"}, request=request)
+    jar.extract_cookies(cookie)
+    assert dict(jar) == {"s": "1"}
 
 
 def _transport() -> AiohttpTransport:
