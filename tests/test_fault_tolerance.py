@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import _modes
 import agentplatform as ap
 import pytest
 from _isolation import _clean_env  # noqa: F401 - fixture enabled here (real sleeps kept)
@@ -48,7 +49,9 @@ def stored_numbers(sandbox: Sandbox) -> list[int]:
     return sorted(entity["properties"]["n"] for entity in sandbox.state.entities())
 
 
-async def test_2000_concurrent_creates_at_30_percent_faults(sandbox: Sandbox) -> None:
+async def test_2000_concurrent_creates_at_30_percent_faults(
+    sandbox: Sandbox, http_backend: str
+) -> None:
     count = 2000
     sandbox.set_faults(DEGRADED)
     client = ap.AsyncClient(base_url=sandbox.url, api_key=sandbox.api_key, max_retries=10)
@@ -91,9 +94,8 @@ def test_threads_sharing_a_sync_client_at_30_percent_faults(sandbox: Sandbox) ->
     assert stored_numbers(sandbox) == list(range(count))
 
 
-@pytest.fixture(params=["sync", "async"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+mode = _modes.mode  # sync, async-httpx, async-aiohttp
+http_backend = _modes.http_backend
 
 
 async def call(client: Any, method: Any, *args: Any, **kwargs: Any) -> Any:

@@ -21,12 +21,13 @@ if TYPE_CHECKING:
 HttpBackend = Literal["aiohttp", "httpx"]
 """The HTTP stack of an `AsyncClient`: `"aiohttp"` or `"httpx"`."""
 
-# Connection limits, measured with bench/bench_concurrency.py (see BENCHMARKS.md).
-# httpcore's async pool scans every connection for every request, so a large pool costs
-# CPU under concurrency; aiohttp's pool does not, and queueing beyond its bound costs more
-# than the extra sockets.
+# Connection limits, chosen with `bench/bench_concurrency.py --limits` (BENCHMARKS.md).
+# httpcore: a bound of 100 is the cheapest at 100 calls in flight, but 500 calls waiting
+# on it end in PoolTimeout; 1000/100 costs a third of 1000/1000's CPU at 500 calls.
+# aiohttp: a bound of 100 costs the same as none at 100 calls and 10-30% less CPU at 500
+# (its queue is cheaper than more sockets), and sends the server waves of 100, not 500.
 HTTPX_ASYNC_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
-AIOHTTP_LIMITS = httpx.Limits(max_connections=None, keepalive_expiry=5.0)
+AIOHTTP_LIMITS = httpx.Limits(max_connections=100, keepalive_expiry=5.0)
 
 
 @functools.cache
