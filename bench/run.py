@@ -33,6 +33,7 @@ END = "<!-- bench:end -->"
 BENCHMARKS: list[tuple[str, str, list[str]]] = [
     ("import", "Import time", ["bench_import.py"]),
     ("requests", "Per-request overhead", ["bench_requests.py"]),
+    ("concurrency", "Async calls under concurrency", ["bench_concurrency.py", "--limits"]),
     ("instructions", "Instructions per request", ["bench_instructions.py"]),
     ("httpx2", "The sync path on httpx2", ["bench_httpx2.py"]),
     ("parse", "Parsing a 1000-entity page", ["bench_parse.py"]),
@@ -50,6 +51,8 @@ PACKAGES = (
     "httpcore",
     "httpx2",
     "httpcore2",
+    "aiohttp",
+    "httpx-aiohttp",
     "openai",
     "anthropic",
     "httpx-sse",

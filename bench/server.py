@@ -2,8 +2,10 @@
 
 A raw ASGI app under uvicorn (httptools and uvloop when installed), one process, no
 logging, so the clients' own overhead is what differs between the measured variants.
+Idle connections are kept for --keep-alive seconds (75 by default, nginx's value): with
+uvicorn's 5 s, pooled connections race the server's close under high concurrency.
 
-    python bench/server.py --port 8765
+    python bench/server.py --port 8765 [--keep-alive 75]
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ async def app(scope: dict[str, Any], receive: Receive, send: Send) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--keep-alive", type=float, default=75.0, help="idle seconds kept")
     args = parser.parse_args()
     fast = importlib.util.find_spec("httptools") and importlib.util.find_spec("uvloop")
     uvicorn.run(
@@ -59,6 +62,7 @@ def main() -> None:
         http="httptools" if fast else "h11",
         loop="uvloop" if fast else "asyncio",
         backlog=4096,
+        timeout_keep_alive=args.keep_alive,
     )
 
 
