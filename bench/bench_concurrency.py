@@ -17,7 +17,7 @@ the median round, for wall time and for the client process's CPU time per call.
 variant in a fresh interpreter makes --memory-calls calls at once; the peak RSS and its
 growth over the RSS before the burst are shown.
 
-    python bench/bench_concurrency.py [--concurrency 100,500] [--requests 2000]
+    python bench/bench_concurrency.py [--concurrency 100,500] [--requests 1000]
                                       [--rounds 5] [--memory-calls 1000] [--limits]
 
 `--limits` adds the sweep of connection limits that chose the SDK's defaults.
@@ -31,7 +31,6 @@ import gc
 import importlib.util
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -147,10 +146,16 @@ def variants() -> dict[str, Factory]:
     return found
 
 
-def limit_variants() -> dict[str, Factory]:
-    """The sweep: httpx's pool with several bounds, aiohttp's bounded and unbounded."""
+def limit_variants(concurrency: int) -> dict[str, Factory]:
+    """The sweep: httpx's pool with several bounds, aiohttp's bounded and unbounded.
+
+    httpx's bounds below the concurrency are left out: with 500 calls waiting for 100
+    connections, httpcore's pool ends in PoolTimeout (each attempt waits out the timeout).
+    """
     found: dict[str, Factory] = {}
     for total, idle in ((100, 20), (100, 100), (1000, 100), (1000, 1000)):
+        if total < concurrency:
+            continue
         limits = httpx.Limits(max_connections=total, max_keepalive_connections=idle)
         found[f"agentplatform over httpx, {total}/{idle}"] = sdk_limits("httpx", limits)
     for total in (100, 1000, None):
@@ -255,9 +260,13 @@ def verdicts(by_concurrency: dict[int, dict[str, tuple[list[float], list[float]]
 # --- memory: each variant alone in a fresh interpreter ------------------------------------
 
 
-def rss_kib() -> int:
+def status_kib(field: str) -> int:
+    """A memory figure of this process from /proc (VmRSS: now, VmHWM: its peak).
+
+    Not `ru_maxrss`: Linux keeps that across exec, so a child would report its parent's.
+    """
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 
@@ -266,9 +275,9 @@ async def memory_child(name: str, url: str, calls: int) -> dict[str, float]:
     call, close = variants()[name](url)
     await call()
     gc.collect()
-    before = rss_kib()
+    before = status_kib("VmRSS")
     await asyncio.gather(*(call() for _ in range(calls)))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak = status_kib("VmHWM")
     await close()
     return {"before_mib": before / 1024, "peak_mib": peak / 1024}
 
@@ -301,7 +310,7 @@ def memory(url: str, calls: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", default="100,500", help="comma-separated levels")
-    parser.add_argument("--requests", type=int, default=2000, help="calls per round")
+    parser.add_argument("--requests", type=int, default=1000, help="calls per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--memory-calls", type=int, default=1000)
     parser.add_argument("--limits", action="store_true", help="add the connection-limit sweep")
@@ -319,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         sweep = (
             {
-                level: asyncio.run(measure(limit_variants(), url, level, args.requests, 3))
+                level: asyncio.run(measure(limit_variants(level), url, level, args.requests, 3))
                 for level in levels
             }
             if args.limits

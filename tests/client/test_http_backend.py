@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -335,6 +336,24 @@ async def test_aclose_closes_the_session(server: HTTPServer) -> None:
     await client.aclose()
     assert session.closed
     assert transport.session is None
+
+
+async def test_a_client_dropped_without_aclose_has_its_session_closed(
+    server: HTTPServer,
+) -> None:
+    server.expect_request("/v1/health").respond_with_json(HEALTH)
+    client = ap.AsyncClient(
+        api_key=API_KEY, base_url=server.url_for("/").rstrip("/"), http_backend="aiohttp"
+    )
+    await client.health()
+    session = transport_of(client).session
+    del client
+    gc.collect()
+    for _ in range(50):  # the loop closes it in a task of its own
+        if session.closed:
+            break
+        await asyncio.sleep(0.01)
+    assert session.closed
 
 
 def test_a_client_serves_one_event_loop_after_another(server: HTTPServer) -> None:
