@@ -40,6 +40,7 @@ from typing import Any
 
 import httpx
 from _common import API_KEY, HEALTH_PATH, ROOT, health_server, median
+from _sequential import _health_model
 
 AsyncCall = Callable[[], Awaitable[Any]]
 Variant = tuple[AsyncCall, Callable[[], Awaitable[Any]]]  # (one call, close)
@@ -49,14 +50,6 @@ SDK_HTTPX = "agentplatform over httpx"
 SDK_AIOHTTP = "agentplatform over aiohttp (default)"
 PEER_PREFIXES = ("openai", "anthropic")
 SERVER = ("server.py", "--keep-alive", "75")
-
-
-def _health_model(base: type) -> type:
-    return type(
-        "Health",
-        (base,),
-        {"__annotations__": {"status": str, "version": str, "uptime_s": float}},
-    )
 
 
 def raw_httpx(url: str) -> Variant:
