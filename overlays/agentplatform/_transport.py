@@ -204,6 +204,16 @@ class RetryTransport(httpx.BaseTransport):
         self.policy = policy
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        budget = self.policy.budget
+        if budget is None:
+            return self._attempts(request)
+        budget.begin_call()
+        try:
+            return self._attempts(request)
+        finally:
+            budget.end_call()
+
+    def _attempts(self, request: httpx.Request) -> httpx.Response:
         prepare(request)
         request_ids: list[str] = []
         attempt = 0
@@ -245,6 +255,16 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self.policy = policy
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        budget = self.policy.budget
+        if budget is None:
+            return await self._attempts(request)
+        budget.begin_call()
+        try:
+            return await self._attempts(request)
+        finally:
+            budget.end_call()
+
+    async def _attempts(self, request: httpx.Request) -> httpx.Response:
         prepare(request)
         request_ids: list[str] = []
         attempt = 0

@@ -331,7 +331,7 @@ async def test_byte_body_through_the_transport_is_retried_intact(
 async def test_retry_budget_stops_a_retry_storm(
     make_client: Any, server: HTTPServer, sleeps: list[float]
 ) -> None:
-    budget = ap.RetryBudget(capacity=15, retry_cost=5, success_refund=5)
+    budget = ap.RetryBudget(capacity=15, retry_cost=5, success_refund=5, call_deposit=0)
     client = make_client(max_retries=5, retry_budget=budget)
     handler = failing_then(503, times=100)
     server.expect_request("/v1/health").respond_with_handler(handler)
@@ -364,12 +364,13 @@ def test_retry_budget_refills_on_success() -> None:
 
 def test_default_budget_has_the_standard_shape() -> None:
     budget = ap.RetryBudget()
-    assert (budget.capacity, budget.retry_cost, budget.timeout_cost, budget.success_refund) == (
-        500,
-        5,
-        10,
-        5,
-    )
+    assert (
+        budget.capacity,
+        budget.retry_cost,
+        budget.timeout_cost,
+        budget.success_refund,
+        budget.call_deposit,
+    ) == (500, 5, 10, 5, 2.5)
     assert "tokens=500" in repr(budget)
 
 
@@ -385,7 +386,7 @@ def test_retry_budget_checks_its_numbers(bad: dict[str, Any]) -> None:
 async def test_connection_errors_cost_the_budget_more(
     make_client: Any, sleeps: list[float]
 ) -> None:
-    budget = ap.RetryBudget(capacity=25, retry_cost=5, timeout_cost=10)
+    budget = ap.RetryBudget(capacity=25, retry_cost=5, timeout_cost=10, call_deposit=0)
     client = make_client(base_url="http://127.0.0.1:9", max_retries=5, retry_budget=budget)
     with pytest.raises(ap.APIConnectionError):
         await run(client.health())
@@ -394,11 +395,25 @@ async def test_connection_errors_cost_the_budget_more(
 
 
 async def test_successes_refill_the_client_budget(make_client: Any, server: HTTPServer) -> None:
-    budget = ap.RetryBudget(capacity=10, retry_cost=2, success_refund=1)
+    budget = ap.RetryBudget(capacity=10, retry_cost=2, success_refund=1, call_deposit=0)
     client = make_client(retry_budget=budget)
     server.expect_request("/v1/health").respond_with_handler(failing_then(503, times=2))
     await run(client.health())
     assert budget.tokens == 7.0  # two retries spent 4, the final success earned 1 back
+
+
+def test_calls_in_flight_lend_credit_that_ends_with_them() -> None:
+    budget = ap.RetryBudget(capacity=10, retry_cost=5, call_deposit=2.5)
+    for _ in range(4):  # a burst of four calls in flight: 10 more tokens
+        budget.begin_call()
+    assert budget.tokens == 20
+    assert budget.try_spend() and budget.try_spend() and budget.try_spend()
+    for _ in range(4):
+        budget.end_call()
+    assert budget.tokens == 5  # spent credit is gone, nothing left over beyond capacity
+    for _ in range(10):
+        budget.record_success()
+    assert budget.tokens == 10
 
 
 async def test_no_budget_retries_up_to_max_retries(
