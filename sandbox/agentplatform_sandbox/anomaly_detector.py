@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .ids import new_id
-from .state import Stored, TenantStore
+from .records import Stored, TenantStore
 from .stats import RollingStats
 from .vectors import as_floats
 
