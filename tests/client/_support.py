@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import socket
 import struct
 import threading
@@ -200,11 +201,11 @@ class RawServer:
             if self.behaviour == "close":
                 conn.close()
             elif self.behaviour == "partial":
-                conn.recv(65536)
+                _read_request(conn)
                 conn.sendall(b"HTTP/1.1 2")
                 conn.close()
             elif self.behaviour in ("truncated", "reset", "stall"):
-                conn.recv(65536)
+                _read_request(conn)
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\nContent-Type: "
                     + self.content_type.encode()
@@ -228,6 +229,28 @@ class RawServer:
         for conn in self._open:
             conn.close()
         self._sock.close()
+
+
+def _read_request(conn: socket.socket) -> None:
+    """Read one whole request (head and Content-Length body).
+
+    Closing a socket with unread bytes sends RST instead of FIN, so a server that
+    read only the first segment would turn "partial" or "truncated" into "reset".
+    """
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    match = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    length = int(match.group(1)) if match else 0
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk
 
 
 def closed_port_url() -> str:
