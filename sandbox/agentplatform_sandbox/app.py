@@ -6,6 +6,9 @@ parameter and body validation (400/422/413; sizes before the schema, on a worker
 thread so a slow body never holds up other requests), idempotency replay (409 on a
 reused key), the operation's handler (501 for an operation of the spec that has none),
 optional response validation. Every response carries `X-Request-ID`.
+
+Paths under `/console` go to the console (`console.ConsoleApp`) before all of that:
+no faults, rate limit or request log, so looking does not change what is shown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from starlette.datastructures import Headers
 from .auth import DEFAULT_TENANT, ApiKeyRecord, authorize
 from .body import decompress, parse_json
 from .config import SandboxConfig
+from .console import ConsoleApp, is_console_path
 from .context import RequestContext
 from .domains import HANDLERS
 from .faults import ConnectionDropped, FaultInjector, drop_connection
@@ -54,6 +58,7 @@ class _Exchange:
     key: ApiKeyRecord | None = None
     idempotency_key: str | None = None
     replayed: bool = False
+    fault: str | None = None
     status: int = 0
     started: bool = False
     logged: bool = False
@@ -94,6 +99,12 @@ class SandboxApp:
             )
         for op in self.operations:
             compiled(op)
+        self.console = ConsoleApp(
+            self.state,
+            self.faults,
+            enabled=self.config.console,
+            off_reason=self.config.console_off_reason,
+        )
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -113,6 +124,9 @@ class SandboxApp:
                 return
 
     async def _http(self, scope: Scope, receive: Any, send: Any) -> None:
+        if is_console_path(scope["path"]):
+            await self.console(scope, receive, send)
+            return
         raw_path = scope.get("raw_path") or scope["path"].encode()
         exchange = _Exchange(
             scope=scope,
@@ -195,12 +209,16 @@ class SandboxApp:
         faulty = self.faults.applies(exchange.path)
         if faulty:
             if self.faults.should_drop():
+                exchange.fault = "dropped"
                 await self._drop(exchange, send)
                 return None, 0
-            if self.faults.faults.latency_ms > 0:
-                await asyncio.sleep(self.faults.faults.latency_ms / 1000)
+            latency_ms = self.faults.faults.latency_ms
+            if latency_ms > 0:
+                exchange.fault = f"latency {latency_ms:g} ms"
+                await asyncio.sleep(latency_ms / 1000)
             injected = self.faults.injected_error(exchange.path)
             if injected is not None:
+                exchange.fault = _joined(exchange.fault, f"HTTP {injected.status}")
                 raise injected
         tenant_id = self._authenticate(exchange)
         checker = compiled(op)
@@ -240,6 +258,7 @@ class SandboxApp:
         if self.config.validate_responses:
             reply = self._validated(exchange, op, reply)
         if faulty and self.faults.should_drop(after=True):
+            exchange.fault = _joined(exchange.fault, "dropped after handling")
             await self._drop(exchange, send)
             return None, 0
         return reply, resume_after
@@ -345,6 +364,12 @@ class SandboxApp:
 
     def _log(self, exchange: _Exchange) -> None:
         exchange.logged = True
+        tenant_id = exchange.key.tenant_id if exchange.key else None
+        if tenant_id is None and exchange.fault is not None:
+            # A fault answered before authentication: credit the request to the key's tenant.
+            secret = exchange.headers.get("x-api-key")
+            caller = self.state.key_by_secret(secret) if secret else None
+            tenant_id = caller.tenant_id if caller else None
         self.state.record_request(
             RequestRecord(
                 request_id=exchange.request_id,
@@ -352,11 +377,16 @@ class SandboxApp:
                 path=exchange.path,
                 operation_id=exchange.operation.operation_id if exchange.operation else None,
                 status=exchange.status,
-                tenant_id=exchange.key.tenant_id if exchange.key else None,
+                tenant_id=tenant_id,
                 api_key_id=exchange.key.id if exchange.key else None,
                 idempotency_key=exchange.idempotency_key,
                 replayed=exchange.replayed,
                 workspace_id=exchange.headers.get("x-workspace-id"),
                 at=self.state.clock.now(),
+                fault=exchange.fault,
             )
         )
+
+
+def _joined(first: str | None, second: str) -> str:
+    return second if first is None else f"{first}; {second}"

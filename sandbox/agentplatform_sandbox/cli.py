@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import webbrowser
 from collections.abc import Sequence
 from types import FrameType
 
@@ -12,6 +13,7 @@ import uvicorn
 from .app import SandboxApp
 from .auth import DEFAULT_API_KEY, DEFAULT_TENANT, OTHER_API_KEY, OTHER_TENANT
 from .config import SandboxConfig
+from .console import is_loopback_host, off_reason
 from .faults import FaultInjector, Faults
 from .server import bind_socket, uvicorn_config
 from .state import SandboxState
@@ -45,6 +47,16 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="also consume telemetry and agent events from these Kafka brokers",
     )
+    p.add_argument(
+        "--console",
+        action="store_true",
+        help="serve the console at /console even on a non-loopback host",
+    )
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help="open the console in a browser, signed in with a one-time code",
+    )
     p.add_argument("--log-level", default="info", help="uvicorn log level")
     return p
 
@@ -56,6 +68,8 @@ def build_app(args: argparse.Namespace) -> SandboxApp:
         rate_limit_per_min=args.rate_limit,
         research_step_s=args.research_step_s,
         allow_external_webhooks=args.allow_external_webhooks,
+        console=args.console or is_loopback_host(args.host),
+        console_off_reason=off_reason(args.host),
     )
     faults = Faults(
         latency_ms=args.latency_ms,
@@ -81,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"Agent Platform sandbox at http://{shown}:{port}", flush=True)
     print(f"API key: {args.api_key} (tenant {DEFAULT_TENANT})", flush=True)
+    if app.config.console:
+        print(f"Console: http://{shown}:{port}/console/", flush=True)
+        if args.open:
+            webbrowser.open(f"http://{shown}:{port}{app.console.login_path(args.api_key)}")
+    else:
+        print(f"Console: off ({app.config.console_off_reason})", flush=True)
     kafka = None
     if args.kafka:
         from .kafka_ingest import KafkaIngest

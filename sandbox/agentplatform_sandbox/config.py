@@ -20,6 +20,9 @@ class SandboxConfig:
         stream_token_delay_s: pause between streamed chat events.
         max_body_bytes: ceiling on any request body (after gzip decoding); each
             operation's own `x-max-body-bytes` in openapi.yaml applies below it.
+        console: serve the console at `/console` (`Sandbox` and the command line turn
+            it off on a non-loopback host unless asked for).
+        console_off_reason: what `/console` answers while the console is off.
     """
 
     rate_limit_per_min: int = 10_000
@@ -30,3 +33,5 @@ class SandboxConfig:
     webhook_timeout_s: float = 5.0
     stream_token_delay_s: float = 0.0
     max_body_bytes: int = 32 * 1024 * 1024
+    console: bool = True
+    console_off_reason: str = "The sandbox console is off."

@@ -73,6 +73,12 @@ class FaultInjector:
                 self._random = random.Random(self._faults.seed)
             return self._faults
 
+    @property
+    def pending_failures(self) -> list[dict[str, Any]]:
+        """The `fail_next` answers still to come: their status and path prefix."""
+        with self._lock:
+            return [{"status": status, "path": path} for status, path in self._fail_next]
+
     def fail_next(self, count: int = 1, status: int = 503, path: str | None = None) -> None:
         """Answer the next `count` requests (under `path`, when given) with `status`."""
         with self._lock:

@@ -16,6 +16,7 @@ from .app import SandboxApp
 from .auth import DEFAULT_API_KEYS
 from .clock import Clock
 from .config import SandboxConfig
+from .console import is_loopback_host, off_reason
 from .faults import FaultInjector, Faults
 from .state import SandboxState
 
@@ -77,6 +78,8 @@ class Sandbox:
         kafka_bootstrap: brokers (`host:port`) to consume telemetry and agent events
             from while running (`pip install 'agentplatform[kafka]'`); see `kafka_ingest`.
         kafka_options: more `KafkaIngest` arguments (topics, group id, session timeout).
+        console: serve the console at `/console`; None (the default) serves it only
+            when `host` is a loopback address.
     """
 
     def __init__(
@@ -97,6 +100,7 @@ class Sandbox:
         log_level: str = "warning",
         kafka_bootstrap: str | None = None,
         kafka_options: Mapping[str, Any] | None = None,
+        console: bool | None = None,
     ) -> None:
         if state is not None and (api_keys is not None or clock is not None):
             raise ValueError("pass api_keys and clock to the SandboxState, not with state=")
@@ -110,6 +114,8 @@ class Sandbox:
             validate_responses=validate_responses,
             webhook_retry_delays_s=tuple(webhook_retry_delays_s),
             stream_token_delay_s=stream_token_delay_s,
+            console=is_loopback_host(host) if console is None else console,
+            console_off_reason=off_reason(host),
         )
         self.injector = FaultInjector(faults)
         self.app = SandboxApp(self.state, self.config, self.injector)
@@ -133,6 +139,18 @@ class Sandbox:
         """The base URL, e.g. `http://127.0.0.1:54321`."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def console_url(self) -> str:
+        """The console's address, e.g. `http://127.0.0.1:54321/console/`."""
+        return self.url + "/console/"
+
+    def console_login_url(self, api_key: str | None = None) -> str:
+        """A one-time sign-in link to the console as `api_key` (default: `api_key`).
+
+        The link holds a random code, not the key; it signs in once, within 5 minutes.
+        """
+        return self.url + self.app.console.login_path(api_key or self.api_key)
 
     @property
     def headers(self) -> dict[str, str]:

@@ -210,12 +210,24 @@ _RATE = click.FloatRange(0, 1)
     help="Also consume telemetry and agent events from these Kafka brokers "
     "(needs pip install 'agentplatform[kafka]').",
 )
+@click.option(
+    "--console",
+    is_flag=True,
+    help="Serve the console at /console even on a non-loopback host.",
+)
+@click.option(
+    "--open",
+    "open_console",
+    is_flag=True,
+    help="Open the console in a browser, signed in with a one-time code.",
+)
 @click.option("--log-level", default="info", show_default=True, help="Server log level.")
 def sandbox(**options: Any) -> int:
     """Serve the whole API from memory on a local port, with optional fault injection.
 
     Point a client at it with AGENTPLATFORM_BASE_URL=http://127.0.0.1:8080 and
-    AGENTPLATFORM_API_KEY=sk_test_sandbox_0000. Stop it with Ctrl-C.
+    AGENTPLATFORM_API_KEY=sk_test_sandbox_0000. Stop it with Ctrl-C. The console at
+    http://127.0.0.1:8080/console/ shows the data in a browser (--open opens it).
     """
     from .sandbox import sandbox_argv, serve
 

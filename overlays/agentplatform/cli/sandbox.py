@@ -24,6 +24,8 @@ def sandbox_argv(
     allow_external_webhooks: bool,
     log_level: str,
     kafka: str | None = None,
+    console: bool = False,
+    open_console: bool = False,
 ) -> list[str]:
     """The `python -m agentplatform_sandbox` arguments for these options."""
     argv = ["--host", host, "--port", str(port), "--log-level", log_level]
@@ -41,8 +43,13 @@ def sandbox_argv(
     ):
         if value is not None:
             argv += [flag, str(value)]
-    if allow_external_webhooks:
-        argv.append("--allow-external-webhooks")
+    for flag, wanted in (
+        ("--allow-external-webhooks", allow_external_webhooks),
+        ("--console", console),
+        ("--open", open_console),
+    ):
+        if wanted:
+            argv.append(flag)
     return argv
 
 
