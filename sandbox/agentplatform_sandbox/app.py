@@ -22,7 +22,7 @@ from typing import Any
 from starlette.datastructures import Headers
 
 from .auth import DEFAULT_TENANT, ApiKeyRecord, authorize
-from .body import decompress, parse_json
+from .body import decompress, parse_json, receive_body
 from .config import SandboxConfig
 from .console import ConsoleApp, is_console_path
 from .context import RequestContext
@@ -163,23 +163,12 @@ class SandboxApp:
     async def _read_body(self, receive: Any, limit: int) -> bytes:
         """The whole body; past `limit` it is still read (so the client gets the
         answer) but not kept, and the answer is 413."""
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size <= limit:
-                chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        if size > limit:
+        body = await receive_body(receive, limit)
+        if body is None:
             raise ApiError(
                 413, "body_too_large", f"This operation accepts bodies of at most {limit} bytes."
             )
-        return b"".join(chunks)
+        return body
 
     def _read_json(self, checker: CompiledOperation, raw_body: bytes, headers: Headers) -> Any:
         """Decode, parse and validate a body (blocking: run it on a worker thread)."""

@@ -44,6 +44,16 @@ def test_wheel_contains_overlay_generated_and_sandbox_packages(wheel: Path) -> N
     )
 
 
+def test_wheel_ships_the_console_assets(wheel: Path) -> None:
+    static = ROOT / "sandbox" / "agentplatform_sandbox" / "console" / "static"
+    with zipfile.ZipFile(wheel) as archive:
+        for path in static.rglob("*"):
+            if path.is_file():
+                name = "agentplatform_sandbox/" + path.relative_to(static.parent.parent).as_posix()
+                assert archive.read(name) == path.read_bytes(), name
+    assert (static / "vendor" / "chart.umd.min.js").is_file()
+
+
 def test_wheel_ships_the_real_spec(wheel: Path) -> None:
     shipped = zipfile.ZipFile(wheel).read("agentplatform_sandbox/openapi.yaml")
     assert shipped == (ROOT / "openapi.yaml").read_bytes()

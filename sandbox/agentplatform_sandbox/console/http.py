@@ -7,6 +7,7 @@ import urllib.parse
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
+from ..body import receive_body
 from ..transport import raw_headers
 
 SECURITY_HEADERS = {
@@ -15,10 +16,11 @@ SECURITY_HEADERS = {
         "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
-"""Sent with every console response: same-origin scripts only, no framing, no referrer."""
+"""Sent with every console response: same-origin scripts only, no framing, no referrer
+to other sites (same-origin forms keep their `Origin`, which the sign-in form checks)."""
 
 MAX_FORM_BYTES = 16 * 1024
 
@@ -73,19 +75,7 @@ def cookie(headers: Any, name: str) -> str | None:
 
 async def read_body(receive: Any, limit: int = MAX_FORM_BYTES) -> bytes | None:
     """The request body, or None when it is larger than `limit`."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size <= limit:
-            chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks) if size <= limit else None
+    return await receive_body(receive, limit)
 
 
 def form_fields(body: bytes) -> dict[str, str]:

@@ -40,10 +40,15 @@ function tooltip(context) {
 }
 
 export function renderTelemetry(view) {
+  // Every chart spans the same time, so a moment lines up across them.
+  const times = view.points.map((p) => p.t);
+  const pad = times.length ? Math.max(1000, (Math.max(...times) - Math.min(...times)) * 0.05) : 0;
+  const x = times.length ? { min: Math.min(...times) - pad, max: Math.max(...times) + pad } : {};
   for (const metric of view.metrics) {
     const data = { datasets: datasets(view, metric) };
     if (charts[metric]) {
       charts[metric].data = data;
+      Object.assign(charts[metric].options.scales.x, x);
       charts[metric].update('none');
       continue;
     }
@@ -53,7 +58,7 @@ export function renderTelemetry(view) {
       options: {
         animation: false,
         maintainAspectRatio: false,
-        scales: { x: { type: 'linear', ticks: { callback: timeLabel, maxTicksLimit: 6 } } },
+        scales: { x: { type: 'linear', ...x, ticks: { callback: timeLabel, maxTicksLimit: 6 } } },
         plugins: { tooltip: { callbacks: { label: tooltip } }, legend: { position: 'bottom' } },
       },
     });

@@ -37,5 +37,6 @@ export function table(columns, rows, attrs = {}) {
 export function time(iso) {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleTimeString();
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return `${date.toLocaleTimeString()}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }

@@ -44,7 +44,8 @@ export function renderGraph(view) {
     cy.add(elements);
   });
   cy.layout({ name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true }).run();
-  cy.fit(undefined, 30);
+  cy.fit(undefined, 40);
+  if (cy.zoom() > 1.5) { cy.zoom(1.5); cy.center(); } // a few nodes: no giant circles
   const again = selected && cy.getElementById(selected);
   if (again && again.nonempty()) showNode(details, again.data());
   renderOntology(view.ontology, types);
