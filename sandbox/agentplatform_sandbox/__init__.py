@@ -7,7 +7,8 @@ with Sandbox(faults=Faults(error_rate=0.1, seed=1)) as sandbox:
     ...  # talk to sandbox.url with sandbox.api_key; look inside with sandbox.state
 ```
 
-Or from a shell: `python -m agentplatform_sandbox --port 8080`. Needs the `sandbox`
+Or from a shell: `python -m agentplatform_sandbox --port 8080` (add `--data-dir DIR`, or
+`Sandbox(data_dir=DIR)`, to keep the state in SQLite across restarts). Needs the `sandbox`
 extra: without it, importing this package raises a `ModuleNotFoundError` that names
 `pip install 'agentplatform[sandbox]'`.
 """
@@ -19,6 +20,7 @@ from .app import SandboxApp
 from .auth import DEFAULT_API_KEY, DEFAULT_API_KEYS, DEFAULT_TENANT, OTHER_API_KEY, OTHER_TENANT
 from .clock import Clock, ManualClock, SystemClock
 from .config import SandboxConfig
+from .datadir import DataDirError
 from .faults import Faults
 from .server import Sandbox
 from .state import DeliveryRecord, RequestRecord, SandboxState
@@ -30,6 +32,7 @@ __all__ = [
     "OTHER_API_KEY",
     "OTHER_TENANT",
     "Clock",
+    "DataDirError",
     "DeliveryRecord",
     "Faults",
     "ManualClock",

@@ -59,6 +59,30 @@ def zscore(history: RollingStats, value: float) -> tuple[float, float] | None:
     return (value - mean) / std, mean
 
 
+def _series_of(record: dict[str, Any]) -> tuple[str, str]:
+    service = record.get("service_name") or "default"
+    model = record.get("model") or record.get("model_name") or "default"
+    return service, model
+
+
+def rebuild_series(store: TenantStore) -> None:
+    """Refill the rolling series of `store` from its telemetry, as `detect` built them."""
+    store.series.clear()
+    for item in store.telemetry:
+        record = item.data
+        if record["kind"] == "data_quality":
+            continue
+        service, model = _series_of(record)
+        for metric in _METRICS:
+            value = _number(record.get(metric))
+            if value is None:
+                continue
+            history = store.series.get((service, model, metric))
+            if history is None:
+                history = store.series[(service, model, metric)] = RollingStats(HISTORY)
+            history.add(value)
+
+
 def detect(
     store: TenantStore, record: dict[str, Any], now: str, next_seq: Callable[[], int]
 ) -> list[dict[str, Any]]:
@@ -83,8 +107,7 @@ def detect(
                 }
             )
     else:
-        service = record.get("service_name") or "default"
-        model = record.get("model") or record.get("model_name") or "default"
+        service, model = _series_of(record)
         for metric, anomaly_type in _METRICS.items():
             value = _number(record.get(metric))
             if value is None:

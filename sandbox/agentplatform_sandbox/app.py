@@ -239,11 +239,7 @@ class SandboxApp:
             )
             exchange.replayed = reply is not None
         if reply is None:
-            reply = self._dispatch(exchange, op, params, body, tenant_id)
-            if exchange.idempotency_key is not None and reply.status < 500:
-                self.state.idempotency.save(
-                    tenant_id, exchange.idempotency_key, digest, reply, self.state.clock.now()
-                )
+            reply = self._run(exchange, op, params, body=body, tenant_id=tenant_id, digest=digest)
         if self.config.validate_responses:
             reply = self._validated(exchange, op, reply)
         if faulty and self.faults.should_drop(after=True):
@@ -277,6 +273,26 @@ class SandboxApp:
                 headers={"Retry-After": str(wait)},
             )
         return exchange.key.tenant_id
+
+    def _run(
+        self,
+        exchange: _Exchange,
+        op: Operation,
+        params: dict[str, Any],
+        *,
+        body: Any,
+        tenant_id: str,
+        digest: str,
+    ) -> Reply | StreamReply:
+        """The handler's reply, kept for its idempotency key; with a data dir, the
+        request's writes are one transaction, committed before the reply is sent."""
+        with self.state.transaction():
+            reply = self._dispatch(exchange, op, params, body, tenant_id)
+            if exchange.idempotency_key is not None and reply.status < 500:
+                self.state.idempotency.save(
+                    tenant_id, exchange.idempotency_key, digest, reply, self.state.clock.now()
+                )
+        return reply
 
     def _dispatch(
         self, exchange: _Exchange, op: Operation, params: dict[str, Any], body: Any, tenant_id: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,11 @@ PREFIX_LENGTH = 12
 
 @dataclass
 class ApiKeyRecord:
-    """A stored API key; `secret` never leaves the sandbox after creation."""
+    """A stored API key; `secret` never leaves the sandbox after creation.
+
+    A key loaded from a data dir has no `secret` (`""`): only its SHA-256 `digest` and
+    its `kept_prefix` were written.
+    """
 
     id: str
     tenant_id: str
@@ -36,11 +41,13 @@ class ApiKeyRecord:
     expires_instant: float | None = None
     seq: int = 0
     metadata: dict[str, Any] = field(default_factory=dict)
+    digest: str | None = None
+    kept_prefix: str = ""
 
     @property
     def prefix(self) -> str:
         """The first characters of the secret."""
-        return self.secret[:PREFIX_LENGTH]
+        return self.secret[:PREFIX_LENGTH] if self.secret else self.kept_prefix
 
     def to_dict(self, *, with_secret: bool = False) -> dict[str, Any]:
         """The `ApiKey` (or `ApiKeyWithSecret`) JSON object."""
@@ -55,6 +62,11 @@ class ApiKeyRecord:
         if with_secret:
             body["secret"] = self.secret
         return body
+
+
+def secret_digest(secret: str) -> str:
+    """The SHA-256 hex digest of an API key secret (what a data dir keeps of it)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def new_secret() -> str:

@@ -23,7 +23,8 @@ def parser() -> argparse.ArgumentParser:
     """The command's options."""
     p = argparse.ArgumentParser(
         prog="python -m agentplatform_sandbox",
-        description="Serve the Agent Platform API from memory, for tests and demos.",
+        description="Serve the Agent Platform API from memory (or from --data-dir), "
+        "for tests and demos.",
     )
     p.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 = any)")
@@ -57,13 +58,26 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the console in a browser, signed in with a one-time code",
     )
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="keep the state in SQLite in DIR (created if missing) across restarts",
+    )
     p.add_argument("--log-level", default="info", help="uvicorn log level")
     return p
 
 
 def build_app(args: argparse.Namespace) -> SandboxApp:
-    """The application the options describe."""
-    state = SandboxState(api_keys={args.api_key: DEFAULT_TENANT, OTHER_API_KEY: OTHER_TENANT})
+    """The application the options describe.
+
+    Raises:
+        DataDirError: `--data-dir` names a directory that cannot be used.
+    """
+    state = SandboxState(
+        api_keys={args.api_key: DEFAULT_TENANT, OTHER_API_KEY: OTHER_TENANT},
+        data_dir=args.data_dir,
+    )
     config = SandboxConfig(
         rate_limit_per_min=args.rate_limit,
         research_step_s=args.research_step_s,
@@ -87,14 +101,24 @@ def _exit_quietly(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Serve until Ctrl-C or SIGTERM, then exit with status 0."""
+    """Serve until Ctrl-C or SIGTERM, then exit with status 0.
+
+    Raises:
+        DataDirError: `--data-dir` names a directory that cannot be used.
+    """
     args = parser().parse_args(argv)
     app = build_app(args)
-    sock = bind_socket(args.host, args.port)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except BaseException:
+        app.state.close()
+        raise
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     print(f"Agent Platform sandbox at http://{shown}:{port}", flush=True)
     print(f"API key: {args.api_key} (tenant {DEFAULT_TENANT})", flush=True)
+    if args.data_dir is not None:
+        print(f"Data dir: {args.data_dir} (state kept in SQLite)", flush=True)
     if app.config.console:
         print(f"Console: http://{shown}:{port}/console/", flush=True)
         if args.open:
@@ -121,3 +145,4 @@ def main(argv: Sequence[str] | None = None) -> None:
         if kafka is not None:
             kafka.stop()
         sock.close()
+        app.state.close()

@@ -21,7 +21,9 @@ def fingerprint(method: str, path: str, body: Any) -> str:
 
 
 @dataclass
-class _Stored:
+class Saved:
+    """A kept reply: the request's fingerprint, the reply, when it was kept."""
+
     fingerprint: str
     reply: Reply | StreamReply
     stored_at: float
@@ -32,7 +34,7 @@ class IdempotencyStore:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._items: dict[tuple[str, str], _Stored] = {}
+        self._items: dict[tuple[str, str], Saved] = {}
 
     def lookup(self, tenant: str, key: str, digest: str, now: float) -> Reply | StreamReply | None:
         """The stored reply for a repeat, None for a new key; 409 for a reused key."""
@@ -56,7 +58,7 @@ class IdempotencyStore:
     ) -> None:
         """Remember the reply to a keyed request."""
         with self._lock:
-            self._items[(tenant, key)] = _Stored(digest, reply, now)
+            self._items[(tenant, key)] = Saved(digest, reply, now)
 
     def keys(self, tenant: str | None = None) -> list[str]:
         """The keys stored (for one tenant, when given)."""

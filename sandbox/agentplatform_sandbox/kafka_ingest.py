@@ -250,7 +250,8 @@ class KafkaIngest:
         for (topic, tenant), records in groups.items():
             ingest = ingest_records if topic == self.telemetry_topic else ingest_events
             try:
-                accepted, repeated, rejected = ingest(self.state, tenant, records)
+                with self.state.transaction():  # one commit per batch with a data dir
+                    accepted, repeated, rejected = ingest(self.state, tenant, records)
             except Exception as exc:  # a bug must not stop the consumer
                 logger.exception("Kafka ingestion failed")
                 errors += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -60,12 +61,20 @@ class Sandbox:
         httpx.get(sandbox.url + "/v1/entities", headers={"X-API-Key": sandbox.api_key})
     ```
 
+    The state lives in memory unless `data_dir` is given: then it is kept in SQLite
+    in that directory (see `persistence`), every acknowledged write survives a crash,
+    and a later `Sandbox(data_dir=...)` on the same directory serves it again (a
+    second sandbox on a directory in use is refused with `DataDirError`).
+
     Args:
         host: interface to listen on (loopback by default).
         port: port to listen on; 0 picks a free one (kept across `stop`/`start`).
         api_keys: initial keys, secret -> tenant (default: `DEFAULT_API_KEYS`); the
             first one is `api_key`. Only when `state` is not given.
         clock: the state's clock (e.g. `ManualClock`). Only when `state` is not given.
+        data_dir: keep the state in SQLite in this directory (created if missing) and
+            load what it holds; leaving the `with` block or `close()` releases it.
+            Only when `state` is not given.
         state: a `SandboxState` to serve (e.g. one kept from an earlier sandbox).
         faults: the initial `Faults`.
         rate_limit_per_min: see `SandboxConfig`.
@@ -89,6 +98,7 @@ class Sandbox:
         port: int = 0,
         api_keys: Mapping[str, str] | None = None,
         clock: Clock | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
         state: SandboxState | None = None,
         faults: Faults | None = None,
         rate_limit_per_min: int = 10_000,
@@ -102,11 +112,14 @@ class Sandbox:
         kafka_options: Mapping[str, Any] | None = None,
         console: bool | None = None,
     ) -> None:
-        if state is not None and (api_keys is not None or clock is not None):
-            raise ValueError("pass api_keys and clock to the SandboxState, not with state=")
+        if state is not None and (api_keys, clock, data_dir) != (None, None, None):
+            raise ValueError(
+                "pass api_keys, clock and data_dir to the SandboxState, not with state="
+            )
         self.host = host
         self.port = port
-        self.state = state or SandboxState(clock=clock, api_keys=api_keys)
+        self._owns_state = state is None
+        self.state = state or SandboxState(clock=clock, api_keys=api_keys, data_dir=data_dir)
         self.config = SandboxConfig(
             rate_limit_per_min=rate_limit_per_min,
             research_step_s=research_step_s,
@@ -228,6 +241,12 @@ class Sandbox:
             self._socket.close()
         self._server = self._thread = self._socket = None
 
+    def close(self) -> None:
+        """Stop serving and, for a state this sandbox made, release its data dir."""
+        self.stop()
+        if self._owns_state:
+            self.state.close()
+
     def restart(self, *, reset_state: bool = False) -> None:
         """Stop and start again on the same port, optionally with a fresh state."""
         self.stop()
@@ -244,7 +263,7 @@ class Sandbox:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.stop()
+        self.close()
 
     def __repr__(self) -> str:
         return f"Sandbox(url={self.url!r}, running={self.running})"

@@ -63,7 +63,8 @@ class BackgroundWorker:
         with httpx.Client(timeout=self.config.webhook_timeout_s, trust_env=False) as client:
             while not self._stop.is_set():
                 try:
-                    advance_all(self.state)
+                    with self.state.transaction():
+                        advance_all(self.state)
                     self._deliver_due(client)
                 except Exception:  # pragma: no cover - keep the worker alive whatever happens
                     logger.exception("sandbox worker step failed")
@@ -112,4 +113,5 @@ class BackgroundWorker:
         with self.state.changed:
             delivery.attempts.append(outcome)
             delivery.status = status
+            self.state.delivery_changed(delivery)
             self.state.changed.notify_all()

@@ -57,8 +57,16 @@ def test_fault_options_are_passed_on(cli: Cli, served: list[list[str]]) -> None:
         "seed": 7,
         "allow_external_webhooks": True,
         "kafka": None,
+        "console": False,
+        "open": False,
+        "data_dir": None,
         "log_level": "warning",
     }
+
+
+def test_data_dir_is_passed_on(cli: Cli, served: list[list[str]]) -> None:
+    assert cli("sandbox", "--data-dir", "state/dir").code == 0
+    assert sandbox_cli.parser().parse_args(served[0]).data_dir == "state/dir"
 
 
 def test_ctrl_c_is_a_clean_stop(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:

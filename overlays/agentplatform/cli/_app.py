@@ -221,9 +221,15 @@ _RATE = click.FloatRange(0, 1)
     is_flag=True,
     help="Open the console in a browser, signed in with a one-time code.",
 )
+@click.option(
+    "--data-dir",
+    metavar="DIR",
+    help="Keep the state in SQLite in DIR (created if missing), so a restart keeps it.",
+)
 @click.option("--log-level", default="info", show_default=True, help="Server log level.")
 def sandbox(**options: Any) -> int:
-    """Serve the whole API from memory on a local port, with optional fault injection.
+    """Serve the whole API from memory (or --data-dir) on a local port, with optional fault
+    injection.
 
     Point a client at it with AGENTPLATFORM_BASE_URL=http://127.0.0.1:8080 and
     AGENTPLATFORM_API_KEY=sk_test_sandbox_0000. Stop it with Ctrl-C. The console at
@@ -245,14 +251,25 @@ def sandbox(**options: Any) -> int:
 @profile_option
 @click.option("--plain", is_flag=True, help="Plain text even on a terminal.")
 @click.option("--pause", is_flag=True, help="Wait for Enter before each step.")
+@click.option(
+    "--keep-running",
+    is_flag=True,
+    help="Keep the in-process sandbox serving after the tour (its console too), until Ctrl-C.",
+)
 @click.option("--research-step-s", type=click.FloatRange(min=0), default=0.5, hidden=True)
 def demo(
-    *, base_url: str | None, profile: str | None, plain: bool, pause: bool, research_step_s: float
+    *,
+    base_url: str | None,
+    profile: str | None,
+    plain: bool,
+    pause: bool,
+    keep_running: bool,
+    research_step_s: float,
 ) -> int:
     """A guided tour of the SDK: each step explains itself, shows its code and runs it.
 
-    Starts an in-process sandbox (stopped at the end) unless --base-url or --profile
-    names a server.
+    Starts an in-process sandbox (stopped at the end, unless --keep-running) unless
+    --base-url or --profile names a server.
     """
     from .demo.tour import run_tour
 
@@ -262,6 +279,7 @@ def demo(
         plain=plain,
         pause=pause,
         research_step_s=research_step_s,
+        keep_running=keep_running,
     )
 
 

@@ -1,4 +1,4 @@
-"""`agentplatform sandbox`: serve the API from memory on a local port."""
+"""`agentplatform sandbox`: serve the API on a local port, from memory or a data dir."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def sandbox_argv(
     kafka: str | None = None,
     console: bool = False,
     open_console: bool = False,
+    data_dir: str | None = None,
 ) -> list[str]:
     """The `python -m agentplatform_sandbox` arguments for these options."""
     argv = ["--host", host, "--port", str(port), "--log-level", log_level]
@@ -40,6 +41,7 @@ def sandbox_argv(
         ("--rate-limit", rate_limit),
         ("--seed", seed),
         ("--kafka", kafka),
+        ("--data-dir", data_dir),
     ):
         if value is not None:
             argv += [flag, str(value)]
@@ -63,10 +65,14 @@ def serve(argv: Sequence[str]) -> int:
             "pip install 'agentplatform[sandbox]'",
             EXIT_USAGE,
         ) from None
+    from agentplatform_sandbox.datadir import DataDirError
+
     try:
         sandbox_cli.main(list(argv))
     except KeyboardInterrupt:
         pass
+    except DataDirError as exc:
+        raise Failure(f"Cannot use the data dir: {exc}.", EXIT_USAGE) from None
     except OSError as exc:
         raise Failure(f"Cannot serve the sandbox: {exc.strerror or exc}.", EXIT_USAGE) from None
     return EXIT_OK

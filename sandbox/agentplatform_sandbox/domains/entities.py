@@ -108,7 +108,7 @@ def update_entity(ctx: RequestContext) -> Reply:
             "updated_at": ctx.state.now_iso(),
             "version": current["version"] + 1,
         }
-        stored.data = updated
+        ctx.store.entities[current["id"]] = Stored(updated, stored.seq, stored.extra)
         return _reply(200, updated)
 
 

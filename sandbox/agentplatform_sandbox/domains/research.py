@@ -38,7 +38,6 @@ def advance(state: SandboxState, tenant_id: str, job: Stored) -> dict[str, Any]:
     step = max(step, extra["step"])
     if step == extra["step"]:
         return job.data
-    extra["step"] = step
     data = {**job.data, "updated_at": iso(extra["created"] + step * max(step_s, 0.0))}
     if step == 0:
         pass
@@ -51,7 +50,8 @@ def advance(state: SandboxState, tenant_id: str, job: Stored) -> dict[str, Any]:
         )
     else:
         data.update(status="succeeded", progress=1.0, result=_result(data["query"], extra["depth"]))
-    job.data = data
+    # Replaced, not changed in place, so a data dir sees the new step.
+    state.tenant(tenant_id).research[data["id"]] = Stored(data, job.seq, {**extra, "step": step})
     if data["status"] in ("succeeded", "failed"):
         state.emit(tenant_id, "research.completed", data)
     return data
@@ -61,7 +61,7 @@ def advance_all(state: SandboxState) -> None:
     """Advance every unfinished job of every tenant."""
     with state.lock:
         for tenant_id, store in list(state.tenants.items()):
-            for job in store.research.values():
+            for job in list(store.research.values()):
                 if job.data["status"] in ("queued", "running"):
                     advance(state, tenant_id, job)
 
