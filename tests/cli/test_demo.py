@@ -68,6 +68,7 @@ def test_the_tour_in_plain_text(cli: Cli) -> None:
     assert "\x1b[" not in result.out
     assert f"All 9 steps ran.\n{KAFKA_NOTE}\n" in result.out  # one line names the extra
     assert "[10/" not in result.out
+    assert "run `agentplatform demo --keep-running`: the sandbox then" in result.out
     assert sandbox_threads() <= before  # the tour's sandbox is stopped
 
 

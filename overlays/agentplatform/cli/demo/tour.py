@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import agentplatform as ap
 
@@ -17,6 +19,9 @@ from .._output import is_terminal, mask
 from . import steps
 from .present import PlainPresenter, Presenter, RichPresenter
 from .steps import Step, Tour
+
+if TYPE_CHECKING:
+    from agentplatform_sandbox import Sandbox
 
 STEPS: Sequence[Step] = (
     Step("Health", steps.health),
@@ -51,7 +56,7 @@ TITLE = "Agent Platform SDK: a guided tour"
 
 
 @contextlib.contextmanager
-def _local_sandbox(research_step_s: float) -> Iterator[tuple[str, str]]:
+def _local_sandbox(research_step_s: float) -> Iterator[Sandbox]:
     try:
         from agentplatform_sandbox import Sandbox
     except ImportError as exc:
@@ -61,7 +66,30 @@ def _local_sandbox(research_step_s: float) -> Iterator[tuple[str, str]]:
             EXIT_USAGE,
         ) from None
     with Sandbox(research_step_s=research_step_s, webhook_retry_delays_s=(0.2, 0.5)) as sandbox:
-        yield sandbox.url, sandbox.api_key
+        yield sandbox
+
+
+def wait_for_ctrl_c() -> None:
+    """Block until Ctrl-C (how `--keep-running` keeps the tour's sandbox serving)."""
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
+
+
+def console_lines(sandbox: Sandbox | None, keep_running: bool) -> list[str]:
+    """The closing lines about the sandbox console: where it is, or how to see it."""
+    if sandbox is None:
+        return []
+    if not keep_running:
+        return [
+            "The tour's sandbox stopped with it, and so did its console. To look at this "
+            "data in a browser, run `agentplatform demo --keep-running`: the sandbox then "
+            "keeps serving, console included, until Ctrl-C.",
+        ]
+    return [
+        f"Console: {sandbox.console_login_url()}",
+        f"  (a one-time sign-in link; afterwards {sandbox.console_url} asks for the API key)",
+        "The sandbox keeps serving until Ctrl-C.",
+    ]
 
 
 def _wait_for_enter(number: int, title: str) -> None:
@@ -77,21 +105,29 @@ def run_tour(
     pause: bool = False,
     research_step_s: float = 0.5,
     webhook_timeout: float = 10.0,
+    keep_running: bool = False,
+    wait: Callable[[], None] | None = None,
 ) -> int:
     """Run every step against an in-process sandbox, or the server `base_url`/`profile` name.
 
     Returns 0 when every step ran; a failing step stops the tour (and the sandbox).
     With `pause`, each step waits for Enter first (end of input goes on without waiting).
+    The in-process sandbox stops at the end, unless `keep_running`: then the closing
+    lines give its console's one-time sign-in link and `wait` (default
+    `wait_for_ctrl_c`) blocks while it serves.
     """
     presenter: Presenter = PlainPresenter() if plain or not is_terminal() else RichPresenter()
+    sandbox: Sandbox | None = None
     with contextlib.ExitStack() as stack:
         if base_url is None and profile is None:
-            url, key = stack.enter_context(_local_sandbox(research_step_s))
+            sandbox = stack.enter_context(_local_sandbox(research_step_s))
+            url, key = sandbox.url, sandbox.api_key
             client = stack.enter_context(
                 ap.Client(base_url=url, api_key=key, config_file=Path(os.devnull))
             )
+            until = "until Ctrl-C" if keep_running else "stopped when the tour ends"
             where = [
-                f"Server:  {url} (an in-process sandbox, stopped when the tour ends)",
+                f"Server:  {url} (an in-process sandbox, {until})",
                 f"API key: {mask(key)} (the sandbox's test key)",
             ]
         else:
@@ -124,7 +160,10 @@ def run_tour(
             [
                 f"All {len(chosen)} steps ran.",
                 *([skipped] if skipped else []),
+                *console_lines(sandbox, keep_running),
                 "Next: the README's quickstart, `agentplatform --help`, and examples/.",
             ]
         )
+        if sandbox is not None and keep_running:
+            (wait or wait_for_ctrl_c)()
     return EXIT_OK
