@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 
+import agentplatform as ap
 import pytest
 from agentplatform.integrations import MissingExtraError, _sink
 from agentplatform.telemetry import TelemetryEventBuilder
@@ -50,7 +51,13 @@ def test_a_missing_library_names_its_extra(
     ) as error:
         importlib.import_module(name)
     assert isinstance(error.value, ImportError)
+    assert (error.value.extra, error.value.name) == (extra, library)
     monkeypatch.delitem(sys.modules, name, raising=False)
+
+
+def test_the_integrations_raise_the_public_missing_extra_error() -> None:
+    assert MissingExtraError is ap.MissingExtraError
+    assert issubclass(MissingExtraError, ap.ConfigurationError)
 
 
 def test_events_finished_inside_a_collection_are_enqueued_by_the_thread() -> None:

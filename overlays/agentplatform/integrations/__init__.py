@@ -20,10 +20,10 @@ Models and data (their extras are installed one by one, not by `integrations`):
   `write_telemetry`, `write_entities` (`pip install 'agentplatform[spark]'`)
 """
 
+from ..errors import MissingExtraError
 from ._context import ContextThreadPoolExecutor, bind_context, current_trace, traced
 from ._prices import ModelPrice, PriceTable, Usage, default_prices
 from ._redact import luhn_valid, redact_pii
-from ._requires import MissingExtraError
 
 __all__ = [
     "ContextThreadPoolExecutor",

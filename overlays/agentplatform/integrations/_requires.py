@@ -5,14 +5,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ..errors import ConfigurationError
+from ..errors import MissingExtraError
 
-
-class MissingExtraError(ConfigurationError, ImportError):
-    """An integration's library is not installed; the message names the extra to install.
-
-    It is also an `ImportError`, so `except ImportError` keeps working.
-    """
+__all__ = ["require"]
 
 
 def require(module: str, extra: str) -> ModuleType:
@@ -20,7 +15,5 @@ def require(module: str, extra: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise MissingExtraError(
-            f"This integration needs {module.partition('.')[0]!r}, which is not installed: "
-            f"pip install 'agentplatform[{extra}]'"
-        ) from exc
+        missing = exc.name or module.partition(".")[0]
+        raise MissingExtraError("This integration", extra, missing) from exc
