@@ -80,8 +80,9 @@ $(BENCH_STAMP): $(VENV_STAMP)
 bench: $(BENCH_STAMP)
 	$(PY) bench/run.py
 
+# The tour keeps its data in build/demo-data; it ends by saying how to see it in the console.
 demo: venv
-	$(BIN)/agentplatform demo
+	$(BIN)/agentplatform demo --data-dir build/demo-data
 
 docs: venv
 	$(BIN)/mkdocs build --strict --quiet

@@ -1,14 +1,16 @@
-"""`agentplatform demo --keep-running`: the tour's sandbox keeps serving its console."""
+"""`agentplatform demo --keep-running` and `--data-dir`: seeing the tour in the console."""
 
 from __future__ import annotations
 
 import re
 import sys
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
 from agentplatform.cli.demo import tour
+from agentplatform_sandbox import Sandbox
 
 from .conftest import Cli
 
@@ -54,3 +56,24 @@ def test_wait_for_ctrl_c_returns_on_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setattr(threading.Event, "wait", interrupted)
     tour.wait_for_ctrl_c()
+
+
+def test_a_data_dir_keeps_the_tour_for_the_console(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "confluent_kafka", None)  # no Kafka step
+    data_dir = tmp_path / "demo-data"
+    result = cli("demo", "--plain", "--research-step-s", "0", "--data-dir", str(data_dir))
+    assert result.code == 0, result.err
+    assert f"agentplatform sandbox --data-dir {data_dir} --open" in result.out
+    with Sandbox(data_dir=data_dir) as again:
+        graph = httpx.get(f"{again.url}/console/api/graph", headers=again.headers).json()
+    assert {"Ada", "Acme"} <= {node["label"] for node in graph["nodes"]}
+
+
+def test_an_unusable_data_dir_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    taken = tmp_path / "file"
+    taken.write_text("not a directory")
+    result = cli("demo", "--plain", "--data-dir", str(taken))
+    assert result.code == 2
+    assert "Cannot use the data dir" in result.err

@@ -256,6 +256,12 @@ def sandbox(**options: Any) -> int:
     is_flag=True,
     help="Keep the in-process sandbox serving after the tour (its console too), until Ctrl-C.",
 )
+@click.option(
+    "--data-dir",
+    metavar="DIR",
+    help="Keep the in-process sandbox's state in SQLite in DIR, to serve it again later "
+    "with 'agentplatform sandbox --data-dir DIR'.",
+)
 @click.option("--research-step-s", type=click.FloatRange(min=0), default=0.5, hidden=True)
 def demo(
     *,
@@ -264,12 +270,13 @@ def demo(
     plain: bool,
     pause: bool,
     keep_running: bool,
+    data_dir: str | None,
     research_step_s: float,
 ) -> int:
     """A guided tour of the SDK: each step explains itself, shows its code and runs it.
 
-    Starts an in-process sandbox (stopped at the end, unless --keep-running) unless
-    --base-url or --profile names a server.
+    Starts an in-process sandbox (stopped at the end, unless --keep-running; its state
+    kept in --data-dir if given) unless --base-url or --profile names a server.
     """
     from .demo.tour import run_tour
 
@@ -280,6 +287,7 @@ def demo(
         pause=pause,
         research_step_s=research_step_s,
         keep_running=keep_running,
+        data_dir=data_dir,
     )
 
 

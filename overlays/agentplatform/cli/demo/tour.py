@@ -56,7 +56,7 @@ TITLE = "Agent Platform SDK: a guided tour"
 
 
 @contextlib.contextmanager
-def _local_sandbox(research_step_s: float) -> Iterator[Sandbox]:
+def _local_sandbox(research_step_s: float, data_dir: str | None) -> Iterator[Sandbox]:
     try:
         from agentplatform_sandbox import Sandbox
     except ImportError as exc:
@@ -65,7 +65,15 @@ def _local_sandbox(research_step_s: float) -> Iterator[Sandbox]:
             "missing): pip install 'agentplatform[sandbox]', or pass --base-url.",
             EXIT_USAGE,
         ) from None
-    with Sandbox(research_step_s=research_step_s, webhook_retry_delays_s=(0.2, 0.5)) as sandbox:
+    from agentplatform_sandbox.datadir import DataDirError
+
+    try:
+        sandbox = Sandbox(
+            research_step_s=research_step_s, webhook_retry_delays_s=(0.2, 0.5), data_dir=data_dir
+        )
+    except DataDirError as exc:
+        raise Failure(f"Cannot use the data dir: {exc}.", EXIT_USAGE) from None
+    with sandbox:
         yield sandbox
 
 
@@ -75,10 +83,18 @@ def wait_for_ctrl_c() -> None:
         threading.Event().wait()
 
 
-def console_lines(sandbox: Sandbox | None, keep_running: bool) -> list[str]:
+def console_lines(
+    sandbox: Sandbox | None, keep_running: bool, data_dir: str | None = None
+) -> list[str]:
     """The closing lines about the sandbox console: where it is, or how to see it."""
     if sandbox is None:
         return []
+    if not keep_running and data_dir is not None:
+        return [
+            f"The tour's sandbox stopped; its data is kept in {data_dir}. To look at it in "
+            f"a browser: agentplatform sandbox --data-dir {data_dir} --open (the console "
+            "is then at http://127.0.0.1:8080/console/).",
+        ]
     if not keep_running:
         return [
             "The tour's sandbox stopped with it, and so did its console. To look at this "
@@ -107,6 +123,7 @@ def run_tour(
     webhook_timeout: float = 10.0,
     keep_running: bool = False,
     wait: Callable[[], None] | None = None,
+    data_dir: str | None = None,
 ) -> int:
     """Run every step against an in-process sandbox, or the server `base_url`/`profile` name.
 
@@ -114,13 +131,14 @@ def run_tour(
     With `pause`, each step waits for Enter first (end of input goes on without waiting).
     The in-process sandbox stops at the end, unless `keep_running`: then the closing
     lines give its console's one-time sign-in link and `wait` (default
-    `wait_for_ctrl_c`) blocks while it serves.
+    `wait_for_ctrl_c`) blocks while it serves. With `data_dir` the in-process sandbox
+    keeps its state in SQLite there, for `agentplatform sandbox --data-dir` to serve later.
     """
     presenter: Presenter = PlainPresenter() if plain or not is_terminal() else RichPresenter()
     sandbox: Sandbox | None = None
     with contextlib.ExitStack() as stack:
         if base_url is None and profile is None:
-            sandbox = stack.enter_context(_local_sandbox(research_step_s))
+            sandbox = stack.enter_context(_local_sandbox(research_step_s, data_dir))
             url, key = sandbox.url, sandbox.api_key
             client = stack.enter_context(
                 ap.Client(base_url=url, api_key=key, config_file=Path(os.devnull))
@@ -160,7 +178,7 @@ def run_tour(
             [
                 f"All {len(chosen)} steps ran.",
                 *([skipped] if skipped else []),
-                *console_lines(sandbox, keep_running),
+                *console_lines(sandbox, keep_running, data_dir),
                 "Next: the README's quickstart, `agentplatform --help`, and examples/.",
             ]
         )
