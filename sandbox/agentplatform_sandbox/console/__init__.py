@@ -2,8 +2,8 @@
 
 `ConsoleApp` serves it inside the sandbox's ASGI app (same port, no extra process).
 It shows one tenant at a time, the signed-in API key's, and never a full API key or
-a webhook secret. `console_allowed` is the default rule for turning it on: only
-when the sandbox listens on a loopback address.
+a webhook secret. `is_loopback_host` is the default rule for turning it on: only
+when the sandbox listens on a loopback address (`off_reason` says why it is off).
 """
 
 from __future__ import annotations
