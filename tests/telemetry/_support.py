@@ -9,11 +9,12 @@ from typing import Any
 
 import httpx
 from agentplatform._http import GENERATED_CLIENT, parse
-from agentplatform.telemetry import LlmEvent, TelemetryEventBuilder
+from agentplatform.telemetry import LlmEvent, Telemetry, TelemetryConfig, TelemetryEventBuilder
 from agentplatform_api.models import BatchResult
 from agentplatform_sandbox import Sandbox
 
 TELEMETRY_PATH = "/v1/telemetry/batch"
+FAST_RETRIES = {"retry_initial_delay": 0.001, "retry_max_delay": 0.005}
 
 
 def event(model: str = "gpt-4o-mini", **metadata: Any) -> LlmEvent:
@@ -169,3 +170,14 @@ def logged_keys(spool_dir: Any) -> set[str]:
             if len(parts) == 4 and parts[0] == "send":
                 keys.add(parts[3])
     return keys
+
+
+def make(sender: FakeSender, **options: Any) -> Telemetry:
+    """A sync pipeline over `sender`: service `svc` and fast retries unless given."""
+    settings = {"service_name": "svc", **FAST_RETRIES, **options}
+    return Telemetry(sender, TelemetryConfig(**settings))
+
+
+def exporter_threads() -> list[threading.Thread]:
+    """The SDK's exporter threads now alive."""
+    return [t for t in threading.enumerate() if t.name.startswith("agentplatform-")]

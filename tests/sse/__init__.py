@@ -1,0 +1,1 @@
+"""agentplatform.sse against the WHATWG HTML rules for interpreting an event stream."""

@@ -1,0 +1,1 @@
+"""Tests for `agentplatform.webhooks`: Standard Webhooks verification and event parsing."""
