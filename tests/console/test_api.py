@@ -10,6 +10,7 @@ import httpx
 import pytest
 from agentplatform_sandbox import OTHER_API_KEY, OTHER_TENANT, Sandbox
 from agentplatform_sandbox.console.app import VIEWS
+from agentplatform_sandbox.console.sessions import ConsoleSessions
 
 from .seed import B_MARKER, B_TYPE, client, seed_other_tenant
 
@@ -196,3 +197,12 @@ def test_the_console_is_off_beyond_loopback_unless_asked() -> None:
         assert response.status_code == 404
         assert "--console" in response.text and "not a loopback address" in response.text
         assert httpx.get(f"{off.url}/v1/health").status_code == 200
+
+
+def test_codes_and_sessions_expire() -> None:
+    sessions = ConsoleSessions(code_ttl_s=0, session_ttl_s=0)
+    assert sessions.redeem(sessions.issue_code("key_1")) is None
+    assert sessions.key_id(sessions.open("key_1")) is None
+    lasting = ConsoleSessions()
+    session_id = lasting.redeem(lasting.issue_code("key_1"))
+    assert session_id is not None and lasting.key_id(session_id) == "key_1"

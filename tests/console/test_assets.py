@@ -1,11 +1,15 @@
-"""The console's vendored libraries are node_modules' files (pinned by package-lock.json)."""
+"""The console's vendored libraries are node_modules' files (pinned by package-lock.json),
+and the browser tests fail, never skip, without a browser."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from agentplatform_sandbox.console.assets import VENDORED, static_files
+
+from . import conftest
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "sandbox" / "agentplatform_sandbox" / "console" / "static" / "vendor"
@@ -34,3 +38,9 @@ def test_every_page_refers_only_to_shipped_files() -> None:
         for part in text.split('"/console/static/')[1:]:
             assert part.split('"')[0] in files, part.split('"')[0]
     assert "http://" not in files["index.html"][0].decode()
+
+
+def test_a_missing_browser_fails_the_tests_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conftest, "CHROMIUM", Path("/nonexistent/chromium"))
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install chromium"):
+        conftest._require_browser()

@@ -35,12 +35,15 @@ class ConsoleSessions:
         self.code_ttl_s = code_ttl_s
         self.session_ttl_s = session_ttl_s
 
+    def _grant(self, table: dict[str, _Grant], key_id: str, ttl_s: float, size: int) -> str:
+        token = secrets.token_urlsafe(size)
+        with self._lock:
+            table[token] = _Grant(key_id, time.monotonic() + ttl_s)
+        return token
+
     def issue_code(self, key_id: str) -> str:
         """A one-time code that `redeem` exchanges for a session of `key_id`."""
-        code = secrets.token_urlsafe(24)
-        with self._lock:
-            self._codes[code] = _Grant(key_id, time.monotonic() + self.code_ttl_s)
-        return code
+        return self._grant(self._codes, key_id, self.code_ttl_s, 24)
 
     def redeem(self, code: str) -> str | None:
         """A new session id for a valid unused code (the code is spent), else None."""
@@ -52,10 +55,7 @@ class ConsoleSessions:
 
     def open(self, key_id: str) -> str:
         """A new session id for `key_id`."""
-        session_id = secrets.token_urlsafe(32)
-        with self._lock:
-            self._sessions[session_id] = _Grant(key_id, time.monotonic() + self.session_ttl_s)
-        return session_id
+        return self._grant(self._sessions, key_id, self.session_ttl_s, 32)
 
     def key_id(self, session_id: str) -> str | None:
         """The API key id of a live session, else None (an expired one is forgotten)."""
