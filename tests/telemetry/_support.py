@@ -172,6 +172,16 @@ def logged_keys(spool_dir: Any) -> set[str]:
     return keys
 
 
+def refuse_writes(segment: Any) -> None:
+    """Make the disk refuse every later append to `segment`: its reserved, mapped space
+    is given back and its descriptor becomes read-only (as a full or failing disk)."""
+    import os
+
+    segment.release_reserve()
+    os.close(segment.fd)
+    segment.fd = os.open(segment.path, os.O_RDONLY)
+
+
 def make(sender: FakeSender, **options: Any) -> Telemetry:
     """A sync pipeline over `sender`: service `svc` and fast retries unless given."""
     settings = {"service_name": "svc", **FAST_RETRIES, **options}

@@ -21,7 +21,7 @@ from agentplatform.errors import (
 from agentplatform.telemetry import Telemetry, TelemetryConfig
 from agentplatform.telemetry import _spool as spool_module
 
-from ._support import FakeSender, event, frames_on_disk, logged_keys, segments
+from ._support import FakeSender, event, frames_on_disk, logged_keys, refuse_writes, segments
 
 FAST = {"retry_initial_delay": 0.001, "retry_max_delay": 0.005, "service_name": "svc"}
 
@@ -277,8 +277,7 @@ def test_a_refused_write_falls_back_to_memory(
     first = telemetry.track(event())
     spool = telemetry._records._spool
     assert spool is not None and spool.active is not None
-    os.close(spool.active.fd)
-    spool.active.fd = os.open(spool.active.path, os.O_RDONLY)
+    refuse_writes(spool.active)
     with caplog.at_level(logging.WARNING, logger="agentplatform.telemetry"):
         later = [telemetry.track(event()) for _ in range(5)]
     assert "kept in memory" in caplog.text

@@ -15,6 +15,8 @@ from agentplatform.telemetry import _frames, _records
 from agentplatform.telemetry._segment import Segment
 from agentplatform.telemetry._spool import Spool
 
+from ._support import refuse_writes
+
 
 def item(n: int = 0, **extra: object) -> _records.Item:
     payload = {"kind": "data_quality", "dataset_name": f"d{n}", "record_count": n, **extra}
@@ -79,13 +81,62 @@ def test_records_are_appended_to_a_private_locked_segment(tmp_path: Path) -> Non
     assert oct((tmp_path / "telemetry").stat().st_mode & 0o777) == "0o700"
     header = json.loads(path.read_bytes().split(b"\n", 1)[0])
     assert header["spool"] == 2 and header["defaults"] == {"service_name": "svc"}
-    assert opened.spooled() == 3 and opened.used_bytes == path.stat().st_size
-    assert Segment.adopt(path, fsync=False) is None, "a live writer's segment was adopted"
     segment = opened.segments[0]
+    assert opened.spooled() == 3 and opened.used_bytes == segment.end
+    assert segment.map is not None and path.stat().st_size == opened.segment_limit  # reserved
+    assert Segment.adopt(path, fsync=False) is None, "a live writer's segment was adopted"
     read = segment.read_batch(segment.data_start, segment.end, 2)
     assert [json.loads(line)["event_id"] for line in read.lines] == ["id-0", "id-1"]
     assert json.loads(read.lines[0])["service_name"] == "svc"
     assert read.frames == 2 and read.marks[-1] == (read.end, 2)
+    opened.release()
+    assert path.stat().st_size == segment.end  # the unused reserve is cut off
+
+
+def test_frames_appended_after_a_read_are_read_next(tmp_path: Path) -> None:
+    # The reader's buffer once held the zeroed reserve where these frames now are.
+    opened = spool(tmp_path)
+    write(opened, 1)
+    segment = opened.segments[0]
+    first = segment.read_batch(segment.data_start, segment.end, None)
+    assert first.frames == 1
+    write(opened, 2)
+    later = segment.read_batch(first.end, segment.end, None)
+    assert later.frames == 2 and later.end == segment.end
+    opened.release()
+
+
+def test_a_killed_writers_reserved_segment_is_adopted_whole(tmp_path: Path) -> None:
+    # The process died with the reserve still on disk: the zeroed tail ends the frames.
+    opened = spool(tmp_path)
+    write(opened, 3)
+    segment = opened.segments[0]
+    assert segment.map is not None
+    segment.map.close()  # as the kernel does when a process ends: no cut-off, no unlock...
+    segment.map = None
+    end = segment.end
+    os.close(segment.fd)  # ...but the lock is released
+    segment.fd = -1
+    (adopted,) = Spool(tmp_path, "telemetry", 1 << 20).find_orphans(set())
+    assert adopted.end == end and adopted.total == 3 and adopted.map is None
+    read = adopted.read_batch(adopted.data_start, adopted.end, None)
+    assert [json.loads(line)["event_id"] for line in read.lines] == ["id-0", "id-1", "id-2"]
+    adopted.release()
+
+
+def test_a_segment_without_room_to_reserve_is_written_without_a_mapping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(fd: int, offset: int, size: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", no_space)
+    opened = spool(tmp_path)
+    write(opened, 2)
+    segment = opened.segments[0]
+    assert segment.map is None and segment.path.stat().st_size == segment.end
+    read = segment.read_batch(segment.data_start, segment.end, None)
+    assert read.frames == 2
     opened.release()
 
 
@@ -216,8 +267,7 @@ def test_a_failed_append_leaves_the_segment_as_it_was(tmp_path: Path) -> None:
     write(opened, 1)
     segment = opened.segments[0]
     size = segment.end
-    os.close(segment.fd)
-    segment.fd = os.open(segment.path, os.O_RDONLY)
+    refuse_writes(segment)
     with pytest.raises(OSError):
         opened.append(_frames.pack(item(1), {}), 2)
     assert segment.end == size == segment.path.stat().st_size and segment.total == 1

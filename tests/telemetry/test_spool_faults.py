@@ -13,7 +13,7 @@ from agentplatform.telemetry import Telemetry, TelemetryConfig, _frames
 from agentplatform.telemetry._segment import Segment
 from agentplatform.telemetry._spool import Spool
 
-from ._support import FakeSender, event
+from ._support import FakeSender, event, refuse_writes
 
 FAST = {"retry_initial_delay": 0.001, "retry_max_delay": 0.005, "service_name": "svc"}
 
@@ -101,7 +101,6 @@ def test_a_segment_damaged_under_the_exporter_is_set_aside(tmp_path: Path) -> No
 
 
 def test_memory_leftovers_of_a_broken_spool_are_spooled_at_close(tmp_path: Path) -> None:
-    import os
 
     sender = FakeSender()
     sender.gate.clear()
@@ -110,8 +109,7 @@ def test_memory_leftovers_of_a_broken_spool_are_spooled_at_close(tmp_path: Path)
     assert sender.entered.wait(10)
     spool = telemetry._records._spool
     assert spool is not None and spool.active is not None
-    os.close(spool.active.fd)
-    spool.active.fd = os.open(spool.active.path, os.O_RDONLY)
+    refuse_writes(spool.active)
     in_memory = [telemetry.track(event()) for _ in range(3)]
     assert telemetry.stats().queued == 3
     assert telemetry.close(timeout=0.05) is False

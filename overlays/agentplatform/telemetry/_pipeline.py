@@ -221,7 +221,7 @@ class Pipeline:
         self._durable = False
         spool = self._spool
         if spool is not None and spool.active is not None:
-            spool.active.sealed = True
+            spool.active.seal()
         logger.warning(
             "telemetry spool write failed (%s); %s records are kept in memory from now on "
             "and are lost if the process ends before they are sent",

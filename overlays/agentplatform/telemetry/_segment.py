@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import mmap
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -88,6 +89,31 @@ def datasync(fd: int) -> None:
     getattr(os, "fdatasync", os.fsync)(fd)
 
 
+def write_at(fd: int, data: bytes, offset: int) -> None:
+    """Write every byte of `data` at `offset` (the file position is not used)."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def map_for_writing(fd: int, size: int) -> mmap.mmap | None:
+    """Reserve `size` bytes of disk for a segment and map them, so an append is a copy
+    into the page cache instead of a system call. The reservation (fallocate) is what
+    makes the mapping safe: a full disk fails here with OSError, not later with SIGBUS
+    while a record is copied. None where the platform or file system cannot do it."""
+    allocate = getattr(os, "posix_fallocate", None)
+    if allocate is None:  # pragma: no cover - platforms without fallocate
+        return None
+    try:
+        allocate(fd, 0, size)
+        return mmap.mmap(fd, size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        return None
+
+
 @attrs.define(eq=False)
 class ReadBatch:
     """Frames read for one batch: their wire lines, and the ones that cannot be sent."""
@@ -128,6 +154,10 @@ class Segment:
     intent: tuple[int, int, str] | None = None
     fsync: bool = False
     legacy: bool = False
+    map: mmap.mmap | None = None
+    """This process's writable mapping of the segment's reserved space (its own, active
+    segment only); appends past it, and every append elsewhere, use `pwrite`."""
+    mapped: int = 0
     _ack_fd: int | None = None
     _reader: BinaryIO | None = None
 
@@ -142,9 +172,21 @@ class Segment:
 
     @classmethod
     def create(
-        cls, path: Path, ident: str, channel: str, defaults: Mapping[str, Any], *, fsync: bool
+        cls,
+        path: Path,
+        ident: str,
+        channel: str,
+        defaults: Mapping[str, Any],
+        *,
+        fsync: bool,
+        reserve: int = 0,
     ) -> Segment:
-        """Create a new segment of this process at `path` (locked before it is visible)."""
+        """Create a new segment of this process at `path` (locked before it is visible).
+
+        With `reserve`, that many bytes of disk are allocated and mapped for appends;
+        the unused, zeroed tail ends the frames like a file's end (see `_frames.read`)
+        and is cut off when the segment is sealed or released.
+        """
         header = {
             "spool": FORMAT,
             "channel": channel,
@@ -154,16 +196,21 @@ class Segment:
         }
         data = json.dumps(header).encode() + b"\n"
         tmp = path.with_name(TMP_PREFIX + path.name)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        mapping: mmap.mmap | None = None
         try:
             try_lock(fd)
-            write_all(fd, data)
+            if reserve > len(data):
+                mapping = map_for_writing(fd, reserve)
+            write_at(fd, data, 0)
             if fsync:
                 datasync(fd)
             os.replace(tmp, path)
             if fsync:
                 sync_directory(path.parent)
         except OSError:
+            if mapping is not None:
+                mapping.close()
             os.close(fd)
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -180,6 +227,8 @@ class Segment:
             sent_to=size,
             committed=size,
             fsync=fsync,
+            map=mapping,
+            mapped=reserve if mapping is not None else 0,
         )
 
     @classmethod
@@ -207,30 +256,49 @@ class Segment:
 
     def append(self, frame: bytes) -> None:
         """Append one frame (the caller holds the pipeline lock). A failed write leaves
-        the file as it was."""
+        the segment as it was."""
+        end = self.end
+        stop = end + len(frame)
         try:
-            write_all(self.fd, frame)
-            if self.fsync:
-                datasync(self.fd)
+            if self.map is not None and stop <= self.mapped:
+                self.map[end:stop] = frame
+                if self.fsync:
+                    start = end - end % mmap.PAGESIZE
+                    self.map.flush(start, stop - start)
+            else:
+                write_at(self.fd, frame, end)
+                if self.fsync:
+                    datasync(self.fd)
         except OSError:
-            self._undo()
+            self._undo(len(frame))
             raise
-        self.end += len(frame)
+        self.end = stop
         self.total += 1
 
-    def finish_write(self, frame: bytes) -> None:
-        """After a short write of `frame` at `end`: write the rest, or undo and raise."""
-        written = os.fstat(self.fd).st_size - self.end
-        try:
-            write_all(self.fd, frame[written:])
-        except OSError:
-            self._undo()
-            raise
-
-    def _undo(self) -> None:
-        """Cut the file back to its last whole frame."""
+    def _undo(self, size: int) -> None:
+        """Forget the bytes of a failed append after `end`: zero them inside the mapping,
+        cut them off past it."""
+        if self.map is not None and self.end < self.mapped:
+            stop = min(self.mapped, self.end + size)
+            self.map[self.end : stop] = bytes(stop - self.end)
         with contextlib.suppress(OSError):
-            os.ftruncate(self.fd, self.end)
+            os.ftruncate(self.fd, max(self.end, self.mapped))
+
+    def seal(self) -> None:
+        """No more appends: drop the mapping and cut the reserved tail off the file."""
+        self.sealed = True
+        self.release_reserve()
+
+    def release_reserve(self) -> None:
+        """Drop the mapping and cut the unused reserve off the file (appends from now
+        on are written with `pwrite`)."""
+        mapping, self.map, self.mapped = self.map, None, 0
+        if mapping is not None:
+            with contextlib.suppress(OSError, ValueError):
+                mapping.close()
+            if self.fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, self.end)
 
     # ------------------------------------------------------------------ sending
 
@@ -248,6 +316,9 @@ class Segment:
         reader = self._reader
         if reader is None:
             reader = self._reader = self.path.open("rb", buffering=_READ_BUFFER)
+        # Drop what the buffer holds: it may be the zeroed reserve of bytes that were
+        # appended since (a seek inside the buffer would keep it).
+        reader.seek(0, os.SEEK_END)
         reader.seek(start)
         lines: list[bytes] = []
         marks: list[tuple[int, int]] = []
@@ -297,6 +368,7 @@ class Segment:
 
     def release(self) -> None:
         """Close the files (and so release the lock); the segment stays for others."""
+        self.release_reserve()
         if self._reader is not None:
             with contextlib.suppress(OSError):
                 self._reader.close()

@@ -8,7 +8,10 @@ Several processes may share a directory: each writes and sends its own segments,
 adopts those of processes that have ended (their locks are free) when its exporter
 starts and every `ADOPT_INTERVAL_S` while it runs. A segment is only ever sent by the
 one process that holds it. `max_bytes` bounds what this process holds on disk (its own
-segments and the ones it adopted); space comes back a segment at a time.
+segments and the ones it adopted); space comes back a segment at a time. The active
+segment reserves its whole size (`segment_limit`, at most 1/16 of `max_bytes`) when it
+is created and is written through a shared memory mapping of that space; the unused
+part is cut off when it is sealed.
 
 Not thread-safe: the pipeline calls it under its lock, except for the file reads and
 acknowledgement writes of its exporter, which touch segments no producer writes.
@@ -39,7 +42,6 @@ from ._segment import (
 logger = logging.getLogger("agentplatform.telemetry")
 
 ADOPT_INTERVAL_S = 5.0
-_write = os.write
 MIN_SEGMENT_BYTES = 64 * 1024
 MAX_SEGMENT_BYTES = 8 * 1024 * 1024
 _STALE_TMP_S = 60.0
@@ -91,10 +93,15 @@ class Spool:
             or self.fsync
         ):
             return self._append_slowly(frame, pos)
-        if _write(active.fd, frame) != size:  # pragma: no cover - a short write: finish it
-            active.finish_write(frame)
-        active.end += size
-        active.total += 1
+        end = active.end
+        stop = end + size
+        mapping = active.map
+        if mapping is not None and stop <= active.mapped:
+            mapping[end:stop] = frame  # into the page cache: it outlives the process
+            active.end = stop
+            active.total += 1
+        else:
+            active.append(frame)
         self.used_bytes += size
         return True
 
@@ -138,7 +145,7 @@ class Spool:
     def _rotate(self, pos: int) -> Segment:
         old = self.active
         if old is not None:
-            old.sealed = True
+            old.seal()
             if old.done == old.total:
                 self._remove(old)
                 old.delete()
@@ -160,7 +167,12 @@ class Spool:
         name = f"{time.time_ns():020d}-{os.getpid()}-{self._token}-{self._names:06d}{SUFFIX}"
         ident = f"{self._token}-{os.getpid()}-{self._names}"
         segment = Segment.create(
-            self.directory / name, ident, self.channel, self.defaults, fsync=self.fsync
+            self.directory / name,
+            ident,
+            self.channel,
+            self.defaults,
+            fsync=self.fsync,
+            reserve=0 if self.fsync else self.segment_limit,  # fsync: a flush per write
         )
         segment.first_pos = pos
         self.active = segment
