@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # sqlite3 is imported when a data dir is opened, not with the package
+    import sqlite3
 
 SCHEMA_VERSION = 1
 """The schema this sandbox writes; a database of a newer one is refused."""
@@ -97,6 +100,8 @@ def open_database(path: Path) -> sqlite3.Connection:
         DataDirError: naming `path`, when it is not a sandbox database, is corrupt or
             was written by a newer sandbox.
     """
+    import sqlite3
+
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

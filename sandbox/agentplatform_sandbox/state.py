@@ -11,17 +11,19 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .auth import ALL_SCOPES, DEFAULT_API_KEYS, DEFAULT_TENANT, ApiKeyRecord, secret_digest
 from .clock import Clock, SystemClock
 from .idempotency import IdempotencyStore
 from .ids import new_id
-from .persistence import Loaded, SqliteStore
 from .records import DeliveryRecord as DeliveryRecord
 from .records import Stored as Stored
 from .records import TenantStore as TenantStore
 from .timeutil import iso
+
+if TYPE_CHECKING:
+    from .persistence import Loaded, SqliteStore
 
 _NOTHING: AbstractContextManager[None] = nullcontext()
 
@@ -79,6 +81,8 @@ class SandboxState:
         if data_dir is None:
             self.reset()
             return
+        from .persistence import SqliteStore  # only with a data dir: sqlite3 loads on demand
+
         self.persistence = SqliteStore(data_dir)
         try:
             with self.lock:
