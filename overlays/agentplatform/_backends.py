@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from ._setup import for_user_http_client, user_http_client
+from ._setup import for_user_http_client, user_http_client, with_client_headers
 from .errors import ConfigurationError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -81,9 +81,14 @@ def async_http(
             f"http_backend must be 'aiohttp' (pip install 'agentplatform[aiohttp]') or "
             f"'httpx', got {backend!r}."
         )
-    http = kind(timeout=setup.settings.timeout, limits=limits, **setup.transport_options)
+    http = kind(
+        headers=setup.config.headers,
+        timeout=setup.settings.timeout,
+        limits=limits,
+        **setup.transport_options,
+    )
     http._cookies = CookiesWhenSet(http._cookies)
-    return http, setup
+    return http, with_client_headers(setup)
 
 
 class CookiesWhenSet(httpx.Cookies):

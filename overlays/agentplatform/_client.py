@@ -29,6 +29,7 @@ from ._setup import (
     for_user_http_client,
     user_http_client,
     with_changes,
+    with_client_headers,
     wrap_transports,
 )
 from ._transport import AsyncRetryTransport, RetryPolicy, RetryTransport
@@ -92,8 +93,12 @@ class Client(_ClientBase[Sync]):
         setup = client_setup(options, async_hooks=False)
         if http_client is None:
             http = httpx.Client(
-                timeout=setup.settings.timeout, limits=CONNECTION_LIMITS, **setup.transport_options
+                headers=setup.config.headers,
+                timeout=setup.settings.timeout,
+                limits=CONNECTION_LIMITS,
+                **setup.transport_options,
             )
+            setup = with_client_headers(setup)
         else:
             http = user_http_client(http_client, httpx.Client, options)
             setup = for_user_http_client(setup)
@@ -112,7 +117,7 @@ class Client(_ClientBase[Sync]):
         self._http = http
         self._setup = setup
         self._owns_http = owns_http
-        self._core = SyncCore(http, setup.config, setup.hooks)
+        self._core = SyncCore(http, setup.config, setup.hooks, setup.client_headers)
         super().__init__(SyncRunner(self._core))
         self._raw: Resources[RawSync] | None = None
         self._owns_telemetry = telemetry is None
@@ -205,7 +210,7 @@ class AsyncClient(_ClientBase[Async]):
         self._http = http
         self._setup = setup
         self._owns_http = owns_http
-        self._core = AsyncCore(http, setup.config, setup.hooks)
+        self._core = AsyncCore(http, setup.config, setup.hooks, setup.client_headers)
         super().__init__(AsyncRunner(self._core))
         self._raw: Resources[RawAsync] | None = None
         self._owns_telemetry = telemetry is None

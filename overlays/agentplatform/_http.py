@@ -62,58 +62,134 @@ class CoreConfig:
     max_retries: int | None = None
 
 
+class RequestDefaults:
+    """What every request of one core shares, worked out once per core instead of per call.
+
+    `client_headers` are the headers the SDK set on the httpx client when it built it
+    (none on an `http_client` you pass): a request then carries only the headers that
+    differ from them, and drops those of them its config no longer has (a `with_options`
+    copy without a tenant), so httpx merges no header per call. Each absolute URL is
+    parsed once (httpx's URL parser is pure Python), and the timeout is the httpx
+    client's own whenever the config's equals it.
+    """
+
+    __slots__ = (
+        "_client_timeout",
+        "_timeout",
+        "_urls",
+        "base_url",
+        "dropped",
+        "headers",
+        "max_retries",
+    )
+
+    def __init__(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        config: CoreConfig,
+        client_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        installed = {name.lower(): (name, value) for name, value in (client_headers or {}).items()}
+        wanted = {name.lower(): (name, value) for name, value in config.headers.items()}
+        self.base_url = config.base_url
+        self.max_retries = config.max_retries
+        self.headers: dict[str, str] = {
+            name: value
+            for key, (name, value) in wanted.items()
+            if installed.get(key) != (name, value)
+        }
+        """Headers every request sends beyond the httpx client's own."""
+        self.dropped = tuple(key for key in installed if key not in wanted)
+        """Lowercase names set on the httpx client that these requests must not send."""
+        self._timeout = None if config.timeout is None else httpx.Timeout(config.timeout)
+        self._client_timeout = http.timeout if self._timeout == http.timeout else None
+        self._urls: dict[str, httpx.URL] = {}
+
+    def timeout(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Timeout | Any:
+        """The configured timeout, or `httpx.USE_CLIENT_DEFAULT` when the client has it."""
+        if self._timeout is None or http.timeout is self._client_timeout:
+            return httpx.USE_CLIENT_DEFAULT
+        return self._timeout
+
+    def url(self, path: str) -> httpx.URL:
+        """The parsed absolute URL of a path (kept for the first `_PARSED_URLS` paths)."""
+        urls = self._urls
+        found = urls.get(path)
+        if found is None:
+            found = httpx.URL(self.base_url + path)
+            if len(urls) < _PARSED_URLS:
+                urls[path] = found
+        return found
+
+
+_PARSED_URLS = 512
+"""Parsed URLs kept per core: every path of the API, and the first ids' paths."""
+
+
 def build_request(
-    http: httpx.Client | httpx.AsyncClient, call: Call[Any], config: CoreConfig
+    http: httpx.Client | httpx.AsyncClient, call: Call[Any], defaults: RequestDefaults
 ) -> httpx.Request:
     """The `httpx.Request` for a call: generated request builder plus overlay options."""
     options = call.options
+    if options:
+        _check_option_names(options)
+    kwargs = call.endpoint._get_kwargs(**call.kwargs)
+    headers = defaults.headers
+    layers = [kwargs.get("headers")]
+    retries = None
+    timeout = None
+    if options:
+        extra = options.get("extra_headers")
+        if extra is not None:
+            layers.append(_params.headers("extra_headers", extra, protected=PROTECTED_HEADERS))
+        key = options.get("idempotency_key")
+        if key is not None:
+            layers.append({"Idempotency-Key": _idempotency_key(key)})
+        retries = options.get("max_retries")
+        if retries is not None:
+            _params.integer("max_retries", retries, minimum=0)
+        timeout = options.get("timeout")
+        if timeout is not None and not isinstance(timeout, httpx.Timeout):
+            timeout = _params.number("timeout", timeout, minimum=0.0)
+            if timeout <= 0:
+                raise InvalidParameterError("timeout", "must be a positive number of seconds.")
+    if any(layers):
+        headers = merge_headers(headers, *layers)
+    extensions: dict[str, Any] = {
+        OPERATION_EXTENSION: getattr(call.endpoint, "__name__", "").rpartition(".")[2]
+    }
+    if retries is None:
+        retries = defaults.max_retries
+    if retries is not None:
+        extensions[_transport.MAX_RETRIES_EXTENSION] = retries
+    try:
+        request = http.build_request(
+            kwargs["method"],
+            defaults.url(kwargs["url"]),
+            params=kwargs.get("params"),
+            json=kwargs.get("json"),
+            content=kwargs.get("content"),
+            headers=headers or None,
+            timeout=defaults.timeout(http) if timeout is None else timeout,
+            extensions=extensions,
+        )
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError("body", f"cannot be sent as JSON: {exc}") from None
+    if defaults.dropped:
+        sent = {name.lower() for name in headers}
+        for name in defaults.dropped:
+            if name not in sent:
+                request.headers.pop(name, None)
+    return request
+
+
+def _check_option_names(options: Mapping[str, object]) -> None:
     unknown = set(options) - _OPTION_NAMES
     if unknown:
         name = sorted(unknown)[0]
         raise InvalidParameterError(
             name, f"is not an argument of this call (per-call options: {', '.join(_OPTIONS)})."
         )
-    kwargs = call.endpoint._get_kwargs(**call.kwargs)
-    extra = options.get("extra_headers")
-    if extra is not None:
-        extra = _params.headers("extra_headers", extra, protected=PROTECTED_HEADERS)
-    key = options.get("idempotency_key")
-    headers = merge_headers(
-        config.headers,
-        kwargs.get("headers"),
-        extra,
-        None if key is None else {"Idempotency-Key": _idempotency_key(key)},
-    )
-    retries = options.get("max_retries")
-    if retries is None:
-        retries = config.max_retries
-    else:
-        _params.integer("max_retries", retries, minimum=0)
-    extensions: dict[str, Any] = {
-        OPERATION_EXTENSION: getattr(call.endpoint, "__name__", "").rpartition(".")[2]
-    }
-    if retries is not None:
-        extensions[_transport.MAX_RETRIES_EXTENSION] = retries
-    timeout = options.get("timeout")
-    if timeout is None:
-        timeout = config.timeout
-    elif not isinstance(timeout, httpx.Timeout):
-        timeout = _params.number("timeout", timeout, minimum=0.0)
-        if timeout <= 0:
-            raise InvalidParameterError("timeout", "must be a positive number of seconds.")
-    try:
-        return http.build_request(
-            kwargs["method"],
-            config.base_url + kwargs["url"],
-            params=kwargs.get("params"),
-            json=kwargs.get("json"),
-            content=kwargs.get("content"),
-            headers=headers,
-            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
-            extensions=extensions,
-        )
-    except (TypeError, ValueError) as exc:
-        raise InvalidParameterError("body", f"cannot be sent as JSON: {exc}") from None
 
 
 def merge_headers(*layers: Mapping[str, str] | None) -> dict[str, str]:

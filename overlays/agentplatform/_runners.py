@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import httpx
 
-from ._http import CoreConfig, build_request, connection_error, parse, status_error
+from ._http import (
+    CoreConfig,
+    RequestDefaults,
+    build_request,
+    connection_error,
+    parse,
+    status_error,
+)
 from ._logging import log_request
 from ._operation import Call, PageCall
 from .errors import AgentPlatformError, ClientClosedError
@@ -51,16 +58,24 @@ class Hooks:
 class SyncCore:
     """Sends calls over one `httpx.Client` with the client's headers and hooks."""
 
-    def __init__(self, http: httpx.Client, config: CoreConfig, hooks: Hooks) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        config: CoreConfig,
+        hooks: Hooks,
+        client_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """`client_headers`: the headers the SDK set on `http` when it built it."""
         self.http = http
         self.config = config
         self.hooks = hooks
         self.closed = False
+        self.defaults = RequestDefaults(http, config, client_headers)
 
     def send(self, call: Call[Any], *, stream: bool = False) -> httpx.Response:
         """Send a call; raise an SDK error for transport failures and 4xx/5xx."""
         ensure_open(self)
-        request = build_request(self.http, call, self.config)
+        request = build_request(self.http, call, self.defaults)
         for hook in self.hooks.before_request:
             hook(request)
         started = time.perf_counter()
@@ -100,16 +115,24 @@ class SyncCore:
 class AsyncCore:
     """Sends calls over one `httpx.AsyncClient` with the client's headers and hooks."""
 
-    def __init__(self, http: httpx.AsyncClient, config: CoreConfig, hooks: Hooks) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        config: CoreConfig,
+        hooks: Hooks,
+        client_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """`client_headers`: the headers the SDK set on `http` when it built it."""
         self.http = http
         self.config = config
         self.hooks = hooks
         self.closed = False
+        self.defaults = RequestDefaults(http, config, client_headers)
 
     async def send(self, call: Call[Any], *, stream: bool = False) -> httpx.Response:
         """Send a call; raise an SDK error for transport failures and 4xx/5xx."""
         ensure_open(self)
-        request = build_request(self.http, call, self.config)
+        request = build_request(self.http, call, self.defaults)
         for hook in self.hooks.before_request:
             await _maybe_await(hook(request))
         started = time.perf_counter()

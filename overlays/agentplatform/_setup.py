@@ -95,6 +95,13 @@ class Setup:
     timeout_configured: bool = True
     telemetry: TelemetryConfig | None = None
     retry_budget: RetryBudget | None = None
+    client_headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    """The headers the SDK set on the httpx client it built (none on a user's)."""
+
+
+def with_client_headers(setup: Setup) -> Setup:
+    """The setup of a client whose httpx client was built with `headers=setup.config.headers`."""
+    return attrs.evolve(setup, client_headers=setup.config.headers)
 
 
 def client_setup(options: ClientOptions, *, async_hooks: bool) -> Setup:

@@ -137,7 +137,7 @@ def test_body_that_json_cannot_encode_is_refused() -> None:
     )
     config = _http.CoreConfig(base_url="http://h", headers={})
     with httpx.Client() as http, pytest.raises(ap.InvalidParameterError) as info:
-        _http.build_request(http, Call(endpoint, {}, {}), config)
+        _http.build_request(http, Call(endpoint, {}, {}), _http.RequestDefaults(http, config))
     assert info.value.parameter == "body"
 
 
