@@ -33,7 +33,7 @@ from .anomaly_detector import rebuild_series
 from .auth import ApiKeyRecord, secret_digest
 from .datadir import DataDirError, DirLock, open_database
 from .durable import Conversations, DurableTenantStore, WriteThroughDict, WriteThroughList
-from .idempotency import IdempotencyStore, Saved
+from .idempotency import RETENTION_S, IdempotencyStore, Saved
 from .ontology import Ontology
 from .records import DeliveryRecord, Stored
 from .replies import Reply, StreamReply
@@ -221,16 +221,17 @@ class SqliteStore:
 
     # Loading --------------------------------------------------------------------------
 
-    def load(self) -> Loaded:
-        """Everything the database holds, as the state's collections."""
+    def load(self, now: float) -> Loaded:
+        """Everything the database holds, as the state's collections; idempotent replies
+        kept for longer than their retention at `now` are deleted instead."""
         try:
-            return self._load()
+            return self._load(now)
         except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
             raise DataDirError(
                 f"{self.path}: cannot be read as a sandbox database ({exc})"
             ) from exc
 
-    def _load(self) -> Loaded:
+    def _load(self, now: float) -> Loaded:
         db = self._db
         rows: dict[str, dict[str, dict[str, Stored]]] = {}
         max_seq = 0
@@ -271,12 +272,13 @@ class SqliteStore:
                 "SELECT id, data, body FROM deliveries ORDER BY rowid"
             )
         ]
-        replies = {
-            (tenant, key): _saved(json.loads(data), raw)
-            for tenant, key, data, raw in db.execute(
-                "SELECT tenant, key, data, raw FROM idempotency"
-            )
-        }
+        replies = {}
+        for tenant, key, data, raw in db.execute("SELECT tenant, key, data, raw FROM idempotency"):
+            replies[(tenant, key)] = _saved(json.loads(data), raw)
+        for (tenant, key), saved in list(replies.items()):
+            if now - saved.stored_at > RETENTION_S:
+                del replies[(tenant, key)]
+                self._write("DELETE FROM idempotency WHERE tenant = ? AND key = ?", (tenant, key))
         return Loaded(tenants, keys, digests, deliveries, replies, max_seq)
 
 

@@ -86,7 +86,7 @@ class SandboxState:
         self.persistence = SqliteStore(data_dir)
         try:
             with self.lock:
-                self._install(self.persistence.load())
+                self._install(self.persistence.load(self.clock.now()))
         except BaseException:
             self.persistence.close()
             raise

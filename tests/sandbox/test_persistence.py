@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 from agentplatform import Client, errors, webhooks
-from agentplatform_sandbox import OTHER_API_KEY, Sandbox
+from agentplatform_sandbox import OTHER_API_KEY, ManualClock, Sandbox, SandboxState
+from agentplatform_sandbox.idempotency import RETENTION_S
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -246,3 +247,25 @@ def test_pending_delivery_is_sent_after_a_restart(tmp_path: Path, httpserver: HT
     with Sandbox(data_dir=tmp_path) as second:
         (delivery,) = second.state.wait_for_deliveries(1)
         assert delivery.attempts == ["503", "200"]
+
+
+def test_expired_idempotent_replies_are_dropped_at_load(tmp_path: Path) -> None:
+    clock = ManualClock()
+    body = {"type": "Note", "properties": {}}
+    keyed = {"Idempotency-Key": "once"}
+    with (
+        Sandbox(state=SandboxState(clock=clock, data_dir=tmp_path)) as first,
+        first.client() as http,
+    ):
+        made = http.post("/v1/entities", json=body, headers=keyed).json()["id"]
+    first.state.close()
+    state = SandboxState(clock=clock, data_dir=tmp_path)
+    with Sandbox(state=state) as second, second.client() as http:
+        assert http.post("/v1/entities", json=body, headers=keyed).json()["id"] == made
+    state.close()
+    clock.advance(RETENTION_S + 1)
+    state = SandboxState(clock=clock, data_dir=tmp_path)
+    assert state.idempotency.keys() == []
+    with Sandbox(state=state) as third, third.client() as http:
+        assert http.post("/v1/entities", json=body, headers=keyed).json()["id"] != made
+    state.close()
