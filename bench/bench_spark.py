@@ -32,7 +32,7 @@ for _path in (_ROOT / "generated", _ROOT / "overlays", _ROOT / "sandbox"):
         sys.path.insert(0, str(_path))
 
 import agentplatform as ap  # noqa: E402
-from bench_telemetry import SANDBOX_KEY, sandbox_process, sink_process  # noqa: E402
+from _telemetry_servers import SANDBOX_KEY, sandbox_process, sink_process  # noqa: E402
 
 
 def loop_rate(url: str, api_key: str, rows: int, batch_size: int) -> float:

@@ -32,14 +32,10 @@ import argparse
 import asyncio
 import datetime
 import gc
-import gzip
 import json
 import logging
-import os
 import queue
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -57,14 +53,14 @@ for _path in (_ROOT / "generated", _ROOT / "overlays", _ROOT / "sandbox"):
         sys.path.insert(0, str(_path))
 
 import agentplatform as ap  # noqa: E402
+from _common import free_port  # noqa: E402
+from _telemetry_servers import SANDBOX_KEY, sandbox_process, sink_process  # noqa: E402
 from agentplatform.telemetry import (  # noqa: E402
     LlmEvent,
     Telemetry,
     TelemetryConfig,
     TelemetryEventBuilder,
 )
-
-SANDBOX_KEY = "sk_test_sandbox_0000"
 
 
 def sample_event() -> LlmEvent:
@@ -337,83 +333,6 @@ def flood_peak_bytes(n: int, queue_size: int) -> tuple[int, int]:
     return peak - base, dropped
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def sink_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    """A null batch endpoint: accepts every record of a (gzip) batch, stores nothing."""
-    if scope["type"] != "http":
-        return
-    chunks = []
-    more = True
-    while more:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    body = b"".join(chunks)
-    if (b"content-encoding", b"gzip") in scope["headers"]:
-        body = gzip.decompress(body)
-    data = json.loads(body)
-    count = len(data.get("records") or data.get("events") or [])
-    answer = json.dumps({"accepted": count, "duplicates": 0, "rejected": []}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(answer))]
-    await send({"type": "http.response.start", "status": 202, "headers": headers})
-    await send({"type": "http.response.body", "body": answer})
-
-
-def serve_sink(port: int) -> None:
-    import uvicorn
-
-    uvicorn.run(sink_app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-
-
-def sandbox_process() -> Any:
-    """A sandbox in a child process; yields its base URL."""
-    return child_server(
-        ["-m", "agentplatform_sandbox", "--log-level", "warning", "--rate-limit", "100000000"],
-        port_flag="--port",
-    )
-
-
-def sink_process() -> Any:
-    """The null sink in a child process; yields its base URL."""
-    return child_server([str(Path(__file__).resolve())], port_flag="--serve-sink")
-
-
-@contextmanager
-def child_server(command: list[str], *, port_flag: str) -> Iterator[str]:
-    """Run a server in a child process (its own GIL) on a free port; yield its base URL."""
-    port = free_port()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(_ROOT / "sandbox"), str(_ROOT / "overlays"), str(_ROOT / "generated")]
-        + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
-    )
-    child = subprocess.Popen(
-        [sys.executable, *command, port_flag, str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or child.poll() is not None:
-                    raise SystemExit("the sandbox did not start") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        child.terminate()
-        child.wait(10)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=200_000, help="records per measurement")
@@ -424,11 +343,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--base-url", help="a running service (default: start a sandbox)")
     parser.add_argument("--api-key", default=SANDBOX_KEY, help="its API key")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--serve-sink", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve_sink:
-        serve_sink(args.serve_sink)
-        return
 
     # Held exporters and deliberate outages would log warnings that are not results.
     logging.getLogger("agentplatform.telemetry").setLevel(logging.ERROR)
