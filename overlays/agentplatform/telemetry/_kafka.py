@@ -76,6 +76,7 @@ class KafkaProducer:
                 settings = {
                     "reconnect.backoff.max.ms": 1000,  # back soon after an outage
                     "log_level": 3,  # errors only: each failed batch is logged once by us
+                    "delivery.report.only.error": True,  # see produce()
                     **self.config.producer_settings(),
                     "error_cb": self._on_error,
                 }
@@ -91,48 +92,62 @@ class KafkaProducer:
         logger.debug("Kafka: %s", error)
 
     def produce(self, topic: str, lines: list[bytes], keys: list[bytes]) -> None:
-        """Produce the messages and wait for every delivery report, or raise
-        `APIConnectionError` (the pipeline then tries the batch again)."""
+        """Produce the messages and wait until librdkafka holds none of them, or raise
+        `APIConnectionError` (the pipeline then tries the batch again).
+
+        Delivery reports come only for failed messages (`delivery.report.only.error`), so
+        a batch costs no Python call per acknowledged record: it is acknowledged when the
+        producer's queue is empty (every message acknowledged or reported failed, since
+        `flush` serves the reports) and no report named a message of this batch.
+        """
         producer = self._inner()
         failures: list[str] = []
-        delivered = 0
 
         def report(error: Any, _message: Any) -> None:
-            nonlocal delivered
-            if error is None:
-                delivered += 1
-            else:
+            if error is not None:
                 failures.append(str(error))
 
         with self._send_lock:
             self.last_error = None
+            send, headers = producer.produce, self._headers
             for line, key in zip(lines, keys, strict=True):
-                while True:
-                    try:
-                        producer.produce(
-                            topic, value=line, key=key, headers=self._headers, on_delivery=report
-                        )
-                        break
-                    except BufferError:  # the local queue is full: let it drain
-                        producer.poll(_POLL_S)
-            deadline = time.monotonic() + self.config.delivery_timeout_s + 1.0
-            while delivered + len(failures) < len(lines):
-                producer.poll(_POLL_S)
-                if time.monotonic() > deadline:
-                    break
-                if self._closing.is_set():
-                    break
-            if delivered == len(lines):
+                try:
+                    send(topic, line, key, headers=headers, on_delivery=report)
+                except BufferError:  # the local queue is full: let it drain
+                    self._send_when_room(producer, topic, line, key, report)
+            left = self._wait_acknowledged(producer)
+            if not left and not failures:
                 return
             # What is still queued locally would go out beside the retry: take it back.
             producer.purge(in_queue=True, in_flight=False)
             producer.poll(0)
         reason = failures[0] if failures else (self.last_error or "no acknowledgement in time")
+        missing = min(len(lines), len(failures) + left)  # what is left may be older too
         raise APIConnectionError(
-            f"Kafka did not acknowledge {len(lines) - delivered} of {len(lines)} record(s) "
+            f"Kafka did not acknowledge {missing} of {len(lines)} record(s) "
             f"on topic {topic!r} at {self.config.bootstrap_servers}: {reason}. "
             "The batch is kept and sent again."
         )
+
+    def _send_when_room(
+        self, producer: Any, topic: str, line: bytes, key: bytes, report: Any
+    ) -> None:
+        while True:
+            producer.poll(_POLL_S)
+            try:
+                producer.produce(topic, line, key, headers=self._headers, on_delivery=report)
+                return
+            except BufferError:
+                continue
+
+    def _wait_acknowledged(self, producer: Any) -> int:
+        """Flush (linger skipped, GIL released) in short steps until nothing is left, the
+        delivery timeout passes, or close gives up; the messages still held."""
+        deadline = time.monotonic() + self.config.delivery_timeout_s + 1.0
+        while True:
+            left: int = producer.flush(_POLL_S)
+            if not left or self._closing.is_set() or time.monotonic() > deadline:
+                return left
 
     def close(self, timeout: float | None) -> None:
         """Deliver what is in flight (bounded), then drop the producer; a batch still

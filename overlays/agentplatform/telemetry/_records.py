@@ -3,6 +3,12 @@
 A queued record is a tuple `(payload, event_id, created)`: the checked fields, the id
 and the enqueue time (`time.time()`). The id and timestamp are set at enqueue; turning
 the tuple into JSON waits for the exporter, off the caller's thread.
+
+With orjson installed (`pip install 'agentplatform[speedups]'`), `encode` makes each line
+with it, about ten times faster, and keeps the result only where it is the same bytes as
+the standard library's: when orjson refuses the record, or its line holds `null` (NaN and
+infinity become `null` in orjson, the standard encoder refuses them), or a float it spells
+differently (below 1e-4), the standard encoder makes the line (or raises) as without it.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import enum
 import json
 import math
 import re
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -117,14 +124,15 @@ def iso(created: float) -> str:
 
 
 def json_default(value: Any) -> Any:
-    """JSON for common non-JSON values: datetimes, enums, sets, paths, models, numpy scalars."""
+    """JSON for common non-JSON values: datetimes, enums, sets, paths, UUIDs, models,
+    numpy scalars."""
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
-    if isinstance(value, PurePath):
+    if isinstance(value, (PurePath, uuid.UUID)):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
@@ -161,6 +169,66 @@ def record(item: Item, defaults: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def encode(item: Item, defaults: Mapping[str, Any]) -> bytes:
-    """One record as a line of UTF-8 JSON (no newline)."""
+
+
+def _as_standard(line: bytes) -> bool:
+    """Whether an orjson line is surely the standard encoder's: no `null` (it may be NaN
+    or infinity) and no float below 1e-4 (orjson writes 1e-5 as 0.00001 and 1e-7 as
+    1e-7, not 1e-05 and 1e-07). Text that looks like them only costs the slower path."""
+    if b"null" in line or b"0.0000" in line:
+        return False
+    at = line.find(b"e-")
+    while at > 0:
+        if 48 <= line[at - 1] <= 57:  # a digit, then e-
+            return False
+        at = line.find(b"e-", at + 2)
+    return True
+
+_UNSET: Any = object()
+_fast_dumps: Callable[[Any], bytes] | None = _UNSET
+
+
+def _load_fast_dumps() -> Callable[[Any], bytes] | None:
+    global _fast_dumps
+    try:
+        import orjson
+    except ImportError:
+        _fast_dumps = None
+        return None
+    dumps = orjson.dumps
+    # Datetimes, dataclasses and subclasses of str/int/dict/list go through json_default,
+    # whose failure sends the record to the standard encoder, as anything orjson refuses.
+    option = (
+        orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+    )
+
+    def fast(value: Any) -> bytes:
+        return dumps(value, default=json_default, option=option)
+
+    _fast_dumps = fast
+    return fast
+
+
+def encode_standard(item: Item, defaults: Mapping[str, Any]) -> bytes:
+    """`encode` with the standard library's encoder only (the reference bytes)."""
     return to_json(record(item, defaults)).encode()
+
+
+def encode(item: Item, defaults: Mapping[str, Any]) -> bytes:
+    """One record as a line of UTF-8 JSON (no newline): the bytes of `encode_standard`,
+    made by orjson where it is installed and gives the same (see the module doc)."""
+    data = record(item, defaults)
+    fast = _fast_dumps
+    if fast is _UNSET:
+        fast = _load_fast_dumps()
+    if fast is not None:
+        try:
+            line = fast(data)
+        except (TypeError, ValueError):
+            pass
+        else:
+            if _as_standard(line):
+                return line
+    return _encoder.encode(data).encode()
