@@ -215,8 +215,8 @@ def test_the_sandbox_command_consumes_kafka(kafka_broker: KafkaBroker, producer:
     try:
         assert process.stdout is not None
         url = process.stdout.readline().split(" at ")[1].strip()
-        banner = [process.stdout.readline() for _ in range(2)]
-        assert banner[1].startswith("Consuming agentplatform.telemetry and agentplatform.events")
+        banner = [process.stdout.readline() for _ in range(3)]  # key, console, consuming
+        assert banner[2].startswith("Consuming agentplatform.telemetry and agentplatform.events")
         producer.send("agentplatform.events", agent_event(7))
         producer.flush()
         with httpx.Client(base_url=url, headers={"X-API-Key": "sk_test_sandbox_0000"}) as http:
