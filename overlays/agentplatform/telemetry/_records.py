@@ -169,8 +169,6 @@ def record(item: Item, defaults: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-
-
 def _as_standard(line: bytes) -> bool:
     """Whether an orjson line is surely the standard encoder's: no `null` (it may be NaN
     or infinity) and no float below 1e-4 (orjson writes 1e-5 as 0.00001 and 1e-7 as
@@ -183,6 +181,7 @@ def _as_standard(line: bytes) -> bool:
             return False
         at = line.find(b"e-", at + 2)
     return True
+
 
 _UNSET: Any = object()
 _fast_dumps: Callable[[Any], bytes] | None = _UNSET
