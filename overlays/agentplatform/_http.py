@@ -307,12 +307,13 @@ def parse(call: Call[T], response: httpx.Response) -> T:
     if call.returns_none:
         return None  # type: ignore[return-value]
     status = response.status_code
-    request_id = response.headers.get("x-request-id")
     try:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
         raise APIResponseValidationError(
-            f"The {status} response body is not JSON.", status_code=status, request_id=request_id
+            f"The {status} response body is not JSON.",
+            status_code=status,
+            request_id=response.headers.get("x-request-id"),
         ) from None
     decoded: Any = _Decoded(response, body)
     try:
@@ -332,7 +333,7 @@ def parse(call: Call[T], response: httpx.Response) -> T:
             check_json(type(parsed), body)
     except APIResponseValidationError as exc:
         exc.status_code = status
-        exc.request_id = request_id
+        exc.request_id = response.headers.get("x-request-id")
         raise
     return parsed  # type: ignore[no-any-return]
 

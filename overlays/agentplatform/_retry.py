@@ -148,22 +148,25 @@ class RetryBudget:
     def record_success(self) -> None:
         """Earn tokens back for a successful response (up to the ceiling)."""
         with self._lock:
-            self._tokens = min(self._ceiling(), self._tokens + self.success_refund)
+            tokens = self._tokens + self.success_refund
+            ceiling = self.capacity + self.call_deposit * self._in_flight
+            self._tokens = tokens if tokens < ceiling else ceiling
 
     def begin_call(self) -> None:
         """A call starts: it lends `call_deposit` tokens while it is in flight."""
         with self._lock:
             self._in_flight += 1
-            self._tokens = min(self._ceiling(), self._tokens + self.call_deposit)
+            tokens = self._tokens + self.call_deposit
+            ceiling = self.capacity + self.call_deposit * self._in_flight
+            self._tokens = tokens if tokens < ceiling else ceiling
 
     def end_call(self) -> None:
         """A call ended (answered or failed for good): its deposit is no longer held."""
         with self._lock:
-            self._in_flight = max(0, self._in_flight - 1)
-            self._tokens = min(self._ceiling(), self._tokens)
-
-    def _ceiling(self) -> float:
-        return self.capacity + self.call_deposit * self._in_flight
+            if self._in_flight > 0:
+                self._in_flight -= 1
+            ceiling = self.capacity + self.call_deposit * self._in_flight
+            self._tokens = min(self._tokens, ceiling)
 
 
 def is_replayable(request: httpx.Request) -> bool:

@@ -135,30 +135,33 @@ def _buffers(response: httpx.Response) -> bool:
 
 
 def _read_all(response: httpx.Response) -> httpx.Response:
-    """The response with its raw (still encoded) body read into memory."""
+    """The response with its raw (still encoded) body read into memory.
+
+    The body is read from the transport's stream itself, and the response keeps its
+    headers and extensions with the bytes as its stream: no second response is built.
+    """
+    stream = response.stream
+    if not isinstance(stream, httpx.SyncByteStream):
+        raise RuntimeError("Attempted to call a sync iterator on an async stream.")
     try:
-        raw = b"".join(response.iter_raw())
+        raw = b"".join(stream)
     finally:
-        response.close()
-    return _with_body(response, raw)
+        stream.close()
+    response.stream = httpx.ByteStream(raw)
+    return response
 
 
 async def _aread_all(response: httpx.Response) -> httpx.Response:
     """The async twin of `_read_all`."""
+    stream = response.stream
+    if not isinstance(stream, httpx.AsyncByteStream):
+        raise RuntimeError("Attempted to call an async iterator on a sync stream.")
     try:
-        raw = b"".join([chunk async for chunk in response.aiter_raw()])
+        raw = b"".join([chunk async for chunk in stream])
     finally:
-        await response.aclose()
-    return _with_body(response, raw)
-
-
-def _with_body(response: httpx.Response, raw: bytes) -> httpx.Response:
-    return httpx.Response(
-        response.status_code,
-        headers=response.headers,
-        stream=httpx.ByteStream(raw),
-        extensions=response.extensions,
-    )
+        await stream.aclose()
+    response.stream = httpx.ByteStream(raw)
+    return response
 
 
 class _NetworkErrors(httpx.SyncByteStream):
