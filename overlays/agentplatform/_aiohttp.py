@@ -27,7 +27,6 @@ from ._aiohttp_errors import raise_as_httpx
 _NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 # h11 (httpx) takes header blocks up to 16 KiB; aiohttp's default is 8 KiB a line.
 _MAX_HEADER_LINE = 16 * 1024
-_PARSED_URLS = 512  # absolute URLs kept parsed, per client
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -208,27 +207,7 @@ class AiohttpAsyncClient(httpx.AsyncClient):
     httpx builds them from its own options (`verify`, `cert`, `limits`, `proxy` and the
     environment's proxies). A SOCKS proxy, which aiohttp does not speak, keeps httpx's
     transport (it needs `socksio`, as on the httpx backend).
-
-    Absolute URLs are parsed once: httpx's pure-Python URL parser is a large part of an
-    async call's CPU time, and the SDK sends the same URLs again and again.
     """
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._urls: dict[str, httpx.URL] = {}
-
-    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
-        if not isinstance(url, str):
-            return super()._merge_url(url)
-        urls = self._urls
-        found = urls.get(url)
-        if found is None:
-            found = httpx.URL(url)
-            if found.is_relative_url:  # joined to base_url, which may change
-                return super()._merge_url(found)
-            if len(urls) < _PARSED_URLS:
-                urls[url] = found
-        return found
 
     def _init_transport(  # noqa: PLR0917 - httpx's signature
         self,

@@ -245,22 +245,6 @@ async def test_a_body_is_read_in_the_transport_except_an_event_stream(server: HT
     await transport.aclose()
 
 
-async def test_absolute_urls_are_parsed_once_relative_ones_follow_base_url() -> None:
-    from agentplatform._aiohttp import AiohttpAsyncClient
-
-    async with AiohttpAsyncClient(base_url="http://one.test/v1") as http:
-        first = http.build_request("GET", "http://h.test/v1/health").url
-        assert http._urls == {"http://h.test/v1/health": first}
-        assert http.build_request("GET", "http://h.test/v1/health").url == first
-        assert str(first) == "http://h.test/v1/health"
-        assert str(http.build_request("GET", "/health").url) == "http://one.test/v1/health"
-        http.base_url = "http://two.test/v2"  # type: ignore[assignment]
-        assert str(http.build_request("GET", "/health").url) == "http://two.test/v2/health"
-        many = {str(http.build_request("GET", f"http://h.test/{n}").url) for n in range(600)}
-        assert len(many) == 600  # past the bound, URLs are still right, just not kept
-        assert len(http._urls) == 512
-
-
 def test_cookies_are_kept_only_from_responses_that_set_them() -> None:
     jar = _backends.CookiesWhenSet()
     request = httpx.Request("GET", "http://h.test/")
